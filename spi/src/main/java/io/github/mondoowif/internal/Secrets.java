@@ -1,0 +1,78 @@
+package io.github.mondoowif.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The one place that turns secrets into something printable: fingerprints, and bounded excerpts of
+ * untrusted bodies. Internal, may change.
+ */
+public final class Secrets {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private Secrets() {}
+
+  /** The first 12 hex digits of the SHA-256 of {@code secret}: enough to correlate, useless to replay. */
+  public static String fingerprint(String secret) {
+    if (secret == null) {
+      return "none";
+    }
+    return sha256Hex(secret.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+  }
+
+  public static String sha256Hex(byte[] bytes) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+      char[] out = new char[digest.length * 2];
+      for (int i = 0; i < digest.length; i++) {
+        out[2 * i] = HEX[(digest[i] >> 4) & 0xf];
+        out[2 * i + 1] = HEX[digest[i] & 0xf];
+      }
+      return new String(out);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("SHA-256 is required of every JRE", e);
+    }
+  }
+
+  /**
+   * A single-line excerpt of an untrusted body, at most {@code max} characters, with control characters
+   * folded to spaces. Any run that looks like a JWT or a long base64 blob is replaced by its fingerprint,
+   * because error pages sometimes echo the request.
+   */
+  public static String excerpt(String body, int max) {
+    if (body == null) {
+      return "";
+    }
+    String s = body.length() > max * 4 ? body.substring(0, max * 4) : body;
+    s = redactTokens(s);
+    StringBuilder out = new StringBuilder(Math.min(s.length(), max + 1));
+    boolean lastSpace = false;
+    for (int i = 0; i < s.length() && out.length() < max; i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c) || Character.isWhitespace(c)) {
+        if (!lastSpace && out.length() > 0) {
+          out.append(' ');
+        }
+        lastSpace = true;
+      } else {
+        out.append(c);
+        lastSpace = false;
+      }
+    }
+    String result = out.toString().trim();
+    return s.length() > max || body.length() > s.length() ? result + "…" : result;
+  }
+
+  /** Replaces anything shaped like a JWT or a long base64 run with {@code <redacted sha256=…>}. */
+  public static String redactTokens(String text) {
+    if (text == null) {
+      return null;
+    }
+    return TOKENISH.matcher(text).replaceAll(m -> "<redacted sha256=" + fingerprint(m.group()) + ">");
+  }
+
+  private static final java.util.regex.Pattern TOKENISH =
+      java.util.regex.Pattern.compile(
+          "eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.?[A-Za-z0-9_-]*|[A-Za-z0-9+/_-]{40,}={0,2}");
+}
