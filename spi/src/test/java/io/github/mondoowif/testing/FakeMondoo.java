@@ -75,9 +75,14 @@ public final class FakeMondoo {
 
   /** A service-account JSON document as the STS issues it. */
   public static String serviceAccountJson(KeyPair keys, String certPem) {
+    return serviceAccountJson(keys, certPem, MRN, SPACE);
+  }
+
+  /** A service-account JSON document for the given mrn and space. */
+  public static String serviceAccountJson(KeyPair keys, String certPem, String mrn, String spaceMrn) {
     Map<String, String> doc = new LinkedHashMap<>();
-    doc.put("mrn", MRN);
-    doc.put("space_mrn", SPACE);
+    doc.put("mrn", mrn);
+    doc.put("space_mrn", spaceMrn);
     doc.put("private_key", privateKeyPem(keys));
     doc.put("certificate", certPem);
     doc.put("api_endpoint", "https://us.api.mondoo.com");
@@ -100,12 +105,25 @@ public final class FakeMondoo {
     return "{\"base64_credential\":\"" + base64Credential + "\"}";
   }
 
-  /** An RS256-signed JWT with the given claims (values: String or Long). */
+  /** An RS256-signed JWT with the given claims (values: String or Long), signed by a throwaway key. */
   public static String jwt(Map<String, Object> claims) {
+    return jwt(claims, rsa());
+  }
+
+  /** A 2048-bit RSA key pair for signing JWTs. */
+  public static KeyPair rsa() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(2048);
-      KeyPair rsa = g.generateKeyPair();
+      return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** An RS256-signed JWT with the given claims, signed by {@code rsa}'s private key. */
+  public static String jwt(Map<String, Object> claims, KeyPair rsa) {
+    try {
       String header = b64url("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"test\"}");
       String payload = b64url(json(claims));
       Signature s = Signature.getInstance("SHA256withRSA");
