@@ -1,6 +1,5 @@
 package io.github.mondoowif.internal.azure;
 
-import io.github.mondoowif.internal.Secrets;
 import io.github.mondoowif.spi.TokenSourceException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +25,7 @@ final class ArcKeyFile {
 
   /** The key to send, read from the challenged {@code realm} after validation against {@code tokensDir}. */
   static String read(String source, String realm, Path tokensDir) throws TokenSourceException {
-    String shown = "\"" + Secrets.excerpt(realm, 200) + "\"";
+    String shown = "\"" + printable(realm) + "\"";
     Path path;
     try {
       path = Paths.get(realm);
@@ -99,6 +98,20 @@ final class ArcKeyFile {
       }
     }
     return key;
+  }
+
+  /**
+   * The realm as it may be shown: it is a path, not a secret, but it comes from whoever answered, so
+   * control characters are replaced and the length is capped. (Secrets.excerpt would redact it: a long
+   * path looks like a base64 run.)
+   */
+  static String printable(String realm) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < realm.length() && sb.length() < 300; i++) {
+      char c = realm.charAt(i);
+      sb.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return realm.length() > 300 ? sb + "…" : sb.toString();
   }
 
   /** The message for a key file this process may not read. */
