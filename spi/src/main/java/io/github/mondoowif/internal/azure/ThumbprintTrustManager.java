@@ -3,10 +3,8 @@ package io.github.mondoowif.internal.azure;
 import java.net.Socket;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Locale;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -52,11 +50,6 @@ final class ThumbprintTrustManager extends X509ExtendedTrustManager {
       out[i] = (byte) ((Character.digit(hex.charAt(2 * i), 16) << 4) | Character.digit(hex.charAt(2 * i + 1), 16));
     }
     return out;
-  }
-
-  /** The SHA-1 thumbprint of {@code cert}'s DER encoding, upper-case hex as Windows shows it. */
-  static String thumbprintOf(X509Certificate cert) throws CertificateEncodingException {
-    return hex(sha1(cert.getEncoded()));
   }
 
   static String hex(byte[] bytes) {
@@ -135,7 +128,7 @@ final class ThumbprintTrustManager extends X509ExtendedTrustManager {
 
     ThumbprintMismatchException(String actual, String expected) {
       super("server certificate SHA-1 thumbprint " + actual + " does not match IDENTITY_SERVER_THUMBPRINT "
-          + expected.toUpperCase(Locale.ROOT));
+          + expected);
       this.actual = actual;
       this.expected = expected;
     }
