@@ -54,6 +54,7 @@ public final class CloudShellProvider implements CredentialProvider, AzureSource
     if (url == null) {
       throw new TokenSourceException(NAME, "MSI_ENDPOINT is not a URL: \"" + endpoint + "\"");
     }
+    ManagedIdentity.from(NAME, context.config()).requireSystem(NAME, "Azure Cloud Shell");
     String resource = context.config().azureResource();
     Request request = new Request.Builder()
         .url(url)

@@ -113,37 +113,31 @@ public final class ImdsProvider implements CredentialProvider, AzureSource {
     if (base == null) {
       throw new TokenSourceException(NAME, "AZURE_POD_IDENTITY_AUTHORITY_HOST is not a URL: \"" + host + "\"");
     }
+    ManagedIdentity identity = ManagedIdentity.from(NAME, config);
     HttpUrl.Builder url = base.newBuilder()
         .addQueryParameter("api-version", "2018-02-01")
         .addQueryParameter("resource", config.azureResource());
-    String identity = "system-assigned identity";
-    int selectors = 0;
-    if (config.azureClientId() != null) {
-      url.addQueryParameter("client_id", config.azureClientId());
-      identity = "user-assigned identity client_id " + config.azureClientId();
-      selectors++;
-    }
-    if (config.azureObjectId() != null) {
-      url.addQueryParameter("object_id", config.azureObjectId());
-      identity = "user-assigned identity object_id " + config.azureObjectId();
-      selectors++;
-    }
-    if (config.azureMsiResId() != null) {
-      url.addQueryParameter("msi_res_id", config.azureMsiResId());
-      identity = "user-assigned identity msi_res_id " + config.azureMsiResId();
-      selectors++;
-    }
-    if (selectors > 1) {
-      throw new TokenSourceException(NAME,
-          "set only one of mondoo.wif.azure.client-id, mondoo.wif.azure.object-id and mondoo.wif.azure.msi-res-id");
+    if (!identity.system()) {
+      url.addQueryParameter(parameter(identity.selector), identity.value);
     }
     HttpUrl built = url.build();
     Request request = new Request.Builder().url(built).header("Metadata", "true").get().build();
     String describe = "GET " + base;
     HttpResult result = rt.metadataCall().execute(NAME, request, describe);
     if (!result.successful()) {
-      throw AzureErrors.failure(NAME, describe, result, "resource " + config.azureResource(), identity);
+      throw AzureErrors.failure(NAME, describe, result, "resource " + config.azureResource(), identity.describe());
     }
     return AzureTokenResponse.parse(NAME, describe, result.body, Instant.now(context.clock()));
+  }
+
+  private static String parameter(ManagedIdentity.Selector selector) {
+    switch (selector) {
+      case CLIENT_ID:
+        return "client_id";
+      case OBJECT_ID:
+        return "object_id";
+      default:
+        return "msi_res_id";
+    }
   }
 }
