@@ -1,10 +1,12 @@
 package io.github.mondoowif.providers;
 
 import static io.github.mondoowif.providers.ProviderTesting.NOW;
+import static io.github.mondoowif.providers.ProviderTesting.config;
 import static io.github.mondoowif.providers.ProviderTesting.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mondoowif.providers.ProviderTesting.RecordingSleeper;
 import io.github.mondoowif.internal.azure.AzureSource;
 import io.github.mondoowif.internal.azure.ServiceFabricProvider;
 import io.github.mondoowif.spi.SubjectToken;
@@ -136,6 +138,15 @@ class ServiceFabricProviderTest {
               .doesNotContain(SECRET);
         });
     assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void fetchToken_wrongThumbprint_isNotRetried() {
+    RecordingSleeper sleeper = new RecordingSleeper();
+
+    assertThatThrownBy(() -> provider.fetchToken(runtime(config(), env("00" + thumbprint.substring(2)), sleeper)))
+        .isInstanceOf(TokenSourceException.class);
+    assertThat(sleeper.waits).isEmpty();
   }
 
   @Test

@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.DoubleSupplier;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -50,6 +52,9 @@ public final class MetadataCall {
         lastIo = null;
       } catch (Bodies.BodyTooLargeException e) {
         throw new TokenSourceException(source, describe, 0, false, describe + ": " + e.getMessage(), e);
+      } catch (SSLHandshakeException | SSLPeerUnverifiedException e) {
+        // A server that fails TLS trust (a pinned thumbprint, say) will fail the same way again.
+        throw new TokenSourceException(source, describe, 0, false, describe + ": TLS handshake refused: " + describeIo(e), e);
       } catch (IOException e) {
         lastIo = e;
         last = null;
