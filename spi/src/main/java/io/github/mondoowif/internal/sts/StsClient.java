@@ -104,8 +104,7 @@ public final class StsClient {
       if (io == null && status == 200) {
         return parseSuccess(url, audience, issuer, token, text);
       }
-      boolean retryable = io != null || status == 429 || status == 500 || status == 502 || status == 503
-          || status == 504;
+      boolean retryable = io != null || retryableStatus(status);
       if (!retryable || attempt >= maxAttempts) {
         throw io != null
             ? failure(url, audience, issuer, token, 0, null, null,
@@ -187,13 +186,20 @@ public final class StsClient {
     if (hint != null) {
       sb.append(". Likely cause: ").append(hint);
     }
-    boolean retryable = status == 429 || status >= 500;
-    return failure(url, audience, issuer, token, status, code, message, sb.toString(), retryable, null);
+    return failure(url, audience, issuer, token, status, code, message, sb.toString(), retryableStatus(status), null);
+  }
+
+  /** The statuses worth another attempt (mondoo-sts.md §1); the loop and the exception must agree. */
+  private static boolean retryableStatus(int status) {
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
   }
 
   private static String hint(int status, String issuer, JwtClaims claims, Instant now) {
-    if (status >= 500 || status == 429) {
+    if (retryableStatus(status)) {
       return "Mondoo's STS is unavailable or throttling; it will be retried";
+    }
+    if (status >= 500) {
+      return "Mondoo's STS failed in a way a retry will not fix; check mondoo.wif.universe-domain";
     }
     if (claims != null) {
       String iss = IssuerHints.mismatch(issuer, claims.issuer());
