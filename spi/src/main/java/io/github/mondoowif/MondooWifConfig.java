@@ -120,7 +120,7 @@ public final class MondooWifConfig {
     // The file is named by the higher layers, so find its name first.
     String fileKeyOrigin = null;
     String file = null;
-    if (overrides.containsKey(ConfigKeys.CONFIG)) {
+    if (!blank(overrides.get(ConfigKeys.CONFIG))) { // a blank override is unset, as in the loop below
       file = overrides.get(ConfigKeys.CONFIG);
       fileKeyOrigin = overridesOrigin + " " + ConfigKeys.CONFIG;
     } else if (fromProps.containsKey(ConfigKeys.CONFIG)) {

@@ -57,6 +57,13 @@ class CloudShellProviderTest {
   }
 
   @Test
+  void applicability_blankMsiEndpoint_countsAsUnset() throws Exception {
+    Applicability a = provider.applicability(runtime(Map.of("MSI_ENDPOINT", "  ")));
+
+    assertThat(a.applicable()).isFalse();
+  }
+
+  @Test
   void applicability_msiSecretToo_isAppServiceNotCloudShell() throws Exception {
     Applicability a = provider.applicability(runtime(Map.of("MSI_ENDPOINT", "http://127.0.0.1:1/x", "MSI_SECRET", "s")));
 

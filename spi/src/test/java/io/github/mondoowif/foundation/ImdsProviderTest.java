@@ -172,6 +172,25 @@ class ImdsProviderTest {
   }
 
   @Test
+  void fetchToken_interruptedWhileWaitingToRetry_stopsAndKeepsTheInterrupt() throws Exception {
+    imds.enqueue(status(500));
+    imds.enqueue(ok());
+    ProviderRuntime rt = ProviderRuntime.builder(config().build())
+        .env(Map.of("AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.url("/").toString()))
+        .sleeper(d -> {
+          throw new InterruptedException();
+        })
+        .retryPolicy(POLICY)
+        .build();
+
+    TokenSourceException e = catchThrowableOfType(TokenSourceException.class, () -> provider.fetchToken(rt));
+
+    assertThat(Thread.interrupted()).isTrue();
+    assertThat(e.getMessage()).contains("interrupted");
+    assertThat(imds.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void fetchToken_410ThenSuccess_retriesEvery10Seconds() throws Exception {
     imds.enqueue(status(410));
     imds.enqueue(status(410));

@@ -227,6 +227,16 @@ class MondooWifConfigTest {
   }
 
   @Test
+  void load_blankConfigOverride_isTreatedAsUnsetLikeEveryOtherBlank() throws Exception {
+    Path file = write("wif.json", CONSOLE_FILE);
+
+    MondooWifConfig c = MondooWifConfig.load(Map.of("MONDOO_WIF_CONFIG", file.toString()), Map.of(),
+        Map.of("config", " "), "agent argument");
+
+    assertThat(c.audience()).isEqualTo(SPACE);
+  }
+
+  @Test
   void load_blankValues_areTreatedAsUnset() throws Exception {
     MondooWifConfig c = load(Map.of("MONDOO_WIF_AUDIENCE", "//env", "MONDOO_WIF_ISSUER", "  "),
         Map.of("mondoo.wif.audience", ""));

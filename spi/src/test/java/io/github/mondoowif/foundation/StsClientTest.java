@@ -186,6 +186,32 @@ class StsClientTest {
   }
 
   @Test
+  void exchange_retryAfterBeyond30Seconds_waitsOnly30Seconds() throws Exception {
+    sts.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "600").build());
+    sts.enqueue(json(200, FakeMondoo.stsResponse(credential)));
+
+    client.exchange(universe(), FakeMondoo.SPACE, FakeMondoo.ISSUER, token);
+
+    assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void exchange_interruptedWhileWaitingToRetry_stopsAndKeepsTheInterrupt() {
+    StsClient interrupted = new StsClient(HttpClients.sts(Duration.ofSeconds(5)), d -> {
+      throw new InterruptedException();
+    }, Clock.fixed(NOW, ZoneOffset.UTC), () -> 0.5, 3, Duration.ofMillis(500), Duration.ofSeconds(4));
+    sts.enqueue(json(503, "{}"));
+    sts.enqueue(json(200, FakeMondoo.stsResponse(credential)));
+
+    ExchangeException e = exchangeFailure(interrupted);
+
+    assertThat(Thread.interrupted()).isTrue();
+    assertThat(e.getMessage()).contains("interrupted");
+    assertThat(e.retryable()).isTrue();
+    assertThat(sts.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void exchange_501_isNeitherRetriedNorReportedRetryable() {
     sts.enqueue(json(501, "{\"code\":12,\"message\":\"unimplemented\"}"));
     sts.enqueue(json(200, FakeMondoo.stsResponse(credential)));
