@@ -251,6 +251,22 @@ class StsClientTest {
   }
 
   @Test
+  void exchange_nothingListening_failsRetryableSayingItCouldNotBeReached() throws Exception {
+    MockWebServer closed = new MockWebServer();
+    closed.start();
+    String url = closed.url("/").toString();
+    closed.close();
+
+    ExchangeException e = catchThrowableOfType(ExchangeException.class,
+        () -> client.exchange(url, FakeMondoo.SPACE, FakeMondoo.ISSUER, token));
+
+    assertThat(e.status()).isZero();
+    assertThat(e.retryable()).isTrue();
+    assertThat(e.getMessage()).contains("could not be reached after 3 attempts", "ConnectException");
+    assertThat(sleeper.sleeps).hasSize(2);
+  }
+
+  @Test
   void exchange_200MalformedJson_failsSayingSo() {
     sts.enqueue(json(200, "{\"base64_credential\": \"abc"));
 
