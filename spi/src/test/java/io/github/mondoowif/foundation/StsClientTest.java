@@ -149,6 +149,37 @@ class StsClientTest {
   }
 
   @Test
+  void exchange_jsonErrorThatIsNotARpcStatus_keepsAnExcerptOfTheBody() {
+    sts.enqueue(json(403, "{\"error\":\"blocked by the corporate gateway\",\"id\":\"req-77\"}"));
+
+    ExchangeException e = exchangeFailure(client);
+
+    assertThat(e.code()).isNull();
+    assertThat(e.serverMessage()).isEqualTo("{\"error\":\"blocked by the corporate gateway\",\"id\":\"req-77\"}");
+    assertThat(e.getMessage()).contains("HTTP 403, body: \"{\"error\":\"blocked by the corporate gateway\"");
+  }
+
+  @Test
+  void exchange_rpcStatusWithCodeOnly_keepsTheCodeAndTheBody() {
+    sts.enqueue(json(401, "{\"code\":16}"));
+
+    ExchangeException e = exchangeFailure(client);
+
+    assertThat(e.code()).isEqualTo(16);
+    assertThat(e.getMessage()).contains("HTTP 401, code 16, body: \"{\"code\":16}\"");
+  }
+
+  @Test
+  void exchange_emptyErrorBody_saysNothingMoreThanTheStatus() {
+    sts.enqueue(new MockResponse.Builder().code(404).build());
+
+    ExchangeException e = exchangeFailure(client);
+
+    assertThat(e.serverMessage()).isNull();
+    assertThat(e.getMessage()).contains("HTTP 404. Sent audience=", "no such endpoint or space");
+  }
+
+  @Test
   void exchange_503ThenSuccess_retriesWithJitteredBackoff() throws Exception {
     sts.enqueue(json(503, "{\"code\":14,\"message\":\"unavailable\"}"));
     sts.enqueue(json(200, FakeMondoo.stsResponse(credential)));

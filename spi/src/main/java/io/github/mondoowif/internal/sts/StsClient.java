@@ -151,6 +151,7 @@ public final class StsClient {
       String url, String audience, String issuer, SubjectToken token, int status, String text, int attempts) {
     Integer code = null;
     String message = null;
+    boolean rpcMessage = false;
     try {
       Map<String, Object> json = Json.parseObject(text);
       Object c = json.get("code");
@@ -160,8 +161,13 @@ public final class StsClient {
       Object m = json.get("message");
       if (m != null) {
         message = Secrets.excerpt(String.valueOf(m), 300);
+        rpcMessage = true;
       }
     } catch (MalformedJsonException e) {
+      // not JSON: the excerpt below
+    }
+    if (!rpcMessage) {
+      // HTML, plain text, or JSON that is not a google.rpc.Status (a gateway's {"error":…}): keep an excerpt
       message = text == null || text.isBlank() ? null : Secrets.excerpt(text, 200);
     }
     StringBuilder sb = new StringBuilder("Mondoo's STS at ").append(url).append(" refused the exchange: HTTP ")
@@ -170,7 +176,7 @@ public final class StsClient {
       sb.append(", code ").append(code);
     }
     if (message != null) {
-      sb.append(code != null ? ", message \"" : ", body: \"").append(message).append('"');
+      sb.append(rpcMessage ? ", message \"" : ", body: \"").append(message).append('"');
     }
     if (attempts > 1) {
       sb.append(" (after ").append(attempts).append(" attempts)");
