@@ -54,6 +54,7 @@ class ProviderDiscoveryTest {
   @StartStop final MockWebServer sts = new MockWebServer();
   URLClassLoader loader;
   String closedUrl;
+  String closedHostPort;
 
   @BeforeEach
   void loader() throws Exception {
@@ -64,6 +65,7 @@ class ProviderDiscoveryTest {
     MockWebServer closed = new MockWebServer();
     closed.start();
     closedUrl = closed.url("/").toString();
+    closedHostPort = closed.getHostName() + ":" + closed.getPort();
     closed.close();
   }
 
@@ -74,8 +76,10 @@ class ProviderDiscoveryTest {
 
   private ProviderRuntime runtime(String source, Map<String, String> extraEnv) throws ConfigException {
     Map<String, String> env = new HashMap<>(extraEnv);
-    // IMDS (a built-in) probes; point it at a closed loopback port so it declines at once.
+    // Built-in providers that probe must only ever reach a closed loopback port: IMDS, and GCP's metadata
+    // server should a provider for it be on the class path.
     env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", closedUrl);
+    env.put("GCE_METADATA_HOST", closedHostPort);
     MondooWifConfig config = MondooWifConfig.builder().audience(FakeMondoo.SPACE).source(source).build();
     return ProviderRuntime.builder(config).env(env).build();
   }
@@ -88,7 +92,10 @@ class ProviderDiscoveryTest {
   void load_validProviders_areOrderedByPriorityThenName() {
     ProviderRegistry r = ProviderRegistry.load(loader);
 
-    assertThat(names(r)).containsExactly("gamma", "explodes", "alpha", "beta", "azure-cloud-shell", "azure-imds");
+    // The test providers have negative priorities, ahead of every built-in one (10 to 1000).
+    assertThat(names(r).subList(0, 4)).containsExactly("gamma", "explodes", "alpha", "beta");
+    assertThat(names(r).subList(4, names(r).size())).contains("azure-cloud-shell", "azure-imds");
+    assertThat(r.providers()).extracting(CredentialProvider::priority).isSorted();
   }
 
   @Test
@@ -157,13 +164,13 @@ class ProviderDiscoveryTest {
 
   @Test
   void select_sourceNamesNoProvider_failsListingWhatIsAvailableAndWhatFailedToLoad() throws Exception {
-    ProviderRuntime rt = runtime("azure-workload-identity", Map.of());
+    ProviderRuntime rt = runtime("no-such-source", Map.of());
 
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> ProviderRegistry.load(loader).select(rt));
 
     assertThat(e.key()).isEqualTo("source");
-    assertThat(e.getMessage()).contains("\"azure-workload-identity\"", "(from builder)",
-        "[gamma, explodes, alpha, beta, azure-cloud-shell, azure-imds]", "not loaded", "DoesNotExist");
+    assertThat(e.getMessage()).contains("\"no-such-source\"", "(from builder)", "available: [gamma, explodes, alpha, beta, ",
+        "azure-imds", "not loaded", "DoesNotExist");
   }
 
   @Test
@@ -188,13 +195,16 @@ class ProviderDiscoveryTest {
   @Test
   void select_autoNothingApplies_messageListsEveryProviderAndEveryLoadProblem() throws Exception {
     ProviderRuntime rt = runtime("auto", Map.of());
+    ProviderRegistry r = ProviderRegistry.load(loader);
 
-    NoProviderException e = catchThrowableOfType(NoProviderException.class,
-        () -> ProviderRegistry.load(loader).select(rt));
+    NoProviderException e = catchThrowableOfType(NoProviderException.class, () -> r.select(rt));
 
-    assertThat(e.reasons()).hasSize(6 + 8);
+    assertThat(e.reasons()).hasSize(r.providers().size() + 8);
+    for (CredentialProvider p : r.providers()) {
+      assertThat(e.getMessage()).contains("\n  - " + p.name() + ": ");
+    }
     assertThat(e.getMessage()).contains(
-        "asked 6 providers",
+        "asked " + r.providers().size() + " providers",
         "  - gamma: GAMMA is not set",
         "  - explodes: broken: applicability() threw",
         "  - alpha: ALPHA is not set",
@@ -307,26 +317,26 @@ class ProviderDiscoveryTest {
 
   public static final class Alpha extends EnvProvider {
     public Alpha() {
-      super("alpha", 10, "ALPHA");
+      super("alpha", -20, "ALPHA");
     }
   }
 
   public static final class Beta extends EnvProvider {
     public Beta() {
-      super("beta", 10, "BETA");
+      super("beta", -20, "BETA");
     }
   }
 
   public static final class Gamma extends EnvProvider {
     public Gamma() {
-      super("gamma", 5, "GAMMA");
+      super("gamma", -30, "GAMMA");
     }
   }
 
   /** Same name as {@link Alpha}, listed later, with a better priority: must still lose. */
   public static final class AlphaImpostor extends EnvProvider {
     public AlphaImpostor() {
-      super("alpha", 1, "ALPHA");
+      super("alpha", -100, "ALPHA");
     }
   }
 
@@ -383,7 +393,7 @@ class ProviderDiscoveryTest {
 
   public static final class ApplicabilityThrows extends EnvProvider {
     public ApplicabilityThrows() {
-      super("explodes", 7, "X");
+      super("explodes", -25, "X");
     }
 
     @Override
