@@ -2,6 +2,7 @@ package io.github.mondoowif;
 
 import io.github.mondoowif.internal.ConfigKeys;
 import io.github.mondoowif.internal.ConfigKeys.Key;
+import io.github.mondoowif.internal.Log;
 import io.github.mondoowif.internal.json.Json;
 import io.github.mondoowif.internal.json.MalformedJsonException;
 import io.github.mondoowif.internal.time.Durations;
@@ -43,6 +44,7 @@ public final class MondooWifConfig {
   static final String DEFAULT_ORIGIN = "default";
   private static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
   private final Map<String, String> values;
   private final Map<String, String> origins;
@@ -118,7 +120,7 @@ public final class MondooWifConfig {
     // The file is named by the higher layers, so find its name first.
     String fileKeyOrigin = null;
     String file = null;
-    if (overrides.containsKey(ConfigKeys.CONFIG)) {
+    if (!blank(overrides.get(ConfigKeys.CONFIG))) { // a blank override is unset, as in the loop below
       file = overrides.get(ConfigKeys.CONFIG);
       fileKeyOrigin = overridesOrigin + " " + ConfigKeys.CONFIG;
     } else if (fromProps.containsKey(ConfigKeys.CONFIG)) {
@@ -169,6 +171,9 @@ public final class MondooWifConfig {
     String text;
     try {
       if (Files.size(path) > MAX_FILE_BYTES) {
+        if (!explicit) {
+          return; // far too big for the console's file: some other MONDOO_CONFIG_PATH content
+        }
         throw new ConfigException(
             ConfigKeys.CONFIG, "the WIF config file " + path + " (named by " + namedBy + ") is larger than 1 MiB");
       }
@@ -180,6 +185,12 @@ public final class MondooWifConfig {
       throw new ConfigException(
           ConfigKeys.CONFIG, "the WIF config file " + path + " (named by " + namedBy + ") does not exist", e);
     } catch (IOException e) {
+      if (!explicit) {
+        // MONDOO_CONFIG_PATH usually names a service-account config, often readable by root alone; it is
+        // only a candidate, and must not stop a configuration that other layers complete.
+        Log.debug("ignoring MONDOO_CONFIG_PATH " + path + ": " + e.getClass().getSimpleName());
+        return;
+      }
       throw new ConfigException(
           ConfigKeys.CONFIG,
           "the WIF config file " + path + " (named by " + namedBy + ") cannot be read: " + e.getClass().getSimpleName()
@@ -309,7 +320,9 @@ public final class MondooWifConfig {
     if (h.startsWith("[") && h.endsWith("]")) {
       h = h.substring(1, h.length() - 1);
     }
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+    // An IPv4 literal in 127/8, not any name that starts with "127." (127.0.0.1.nip.io is a DNS name).
+    return h.equals("localhost") || LOOPBACK_V4.matcher(h).matches() || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   private Duration duration(String key) {

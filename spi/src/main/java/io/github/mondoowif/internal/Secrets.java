@@ -44,11 +44,13 @@ public final class Secrets {
     if (body == null) {
       return "";
     }
-    String s = body.length() > max * 4 ? body.substring(0, max * 4) : body;
-    s = redactTokens(s);
+    // Redact before cutting: a cut through a token would leave a piece of it, whose fingerprint matches
+    // nothing. Bodies reach here already capped at 1 MiB, so redacting all of it stays cheap.
+    String s = redactTokens(body);
     StringBuilder out = new StringBuilder(Math.min(s.length(), max + 1));
     boolean lastSpace = false;
-    for (int i = 0; i < s.length() && out.length() < max; i++) {
+    int i = 0;
+    for (; i < s.length() && out.length() < max; i++) {
       char c = s.charAt(i);
       if (Character.isISOControl(c) || Character.isWhitespace(c)) {
         if (!lastSpace && out.length() > 0) {
@@ -61,7 +63,7 @@ public final class Secrets {
       }
     }
     String result = out.toString().trim();
-    return s.length() > max || body.length() > s.length() ? result + "…" : result;
+    return s.substring(i).isBlank() ? result : result + "…";
   }
 
   /** Replaces anything shaped like a JWT or a long base64 run with {@code <redacted sha256=…>}. */

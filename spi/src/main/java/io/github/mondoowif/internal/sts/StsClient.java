@@ -104,8 +104,7 @@ public final class StsClient {
       if (io == null && status == 200) {
         return parseSuccess(url, audience, issuer, token, text);
       }
-      boolean retryable = io != null || status == 429 || status == 500 || status == 502 || status == 503
-          || status == 504;
+      boolean retryable = io != null || retryableStatus(status);
       if (!retryable || attempt >= maxAttempts) {
         throw io != null
             ? failure(url, audience, issuer, token, 0, null, null,
@@ -152,6 +151,7 @@ public final class StsClient {
       String url, String audience, String issuer, SubjectToken token, int status, String text, int attempts) {
     Integer code = null;
     String message = null;
+    boolean rpcMessage = false;
     try {
       Map<String, Object> json = Json.parseObject(text);
       Object c = json.get("code");
@@ -161,8 +161,13 @@ public final class StsClient {
       Object m = json.get("message");
       if (m != null) {
         message = Secrets.excerpt(String.valueOf(m), 300);
+        rpcMessage = true;
       }
     } catch (MalformedJsonException e) {
+      // not JSON: the excerpt below
+    }
+    if (!rpcMessage) {
+      // HTML, plain text, or JSON that is not a google.rpc.Status (a gateway's {"error":…}): keep an excerpt
       message = text == null || text.isBlank() ? null : Secrets.excerpt(text, 200);
     }
     StringBuilder sb = new StringBuilder("Mondoo's STS at ").append(url).append(" refused the exchange: HTTP ")
@@ -171,7 +176,7 @@ public final class StsClient {
       sb.append(", code ").append(code);
     }
     if (message != null) {
-      sb.append(code != null ? ", message \"" : ", body: \"").append(message).append('"');
+      sb.append(rpcMessage ? ", message \"" : ", body: \"").append(message).append('"');
     }
     if (attempts > 1) {
       sb.append(" (after ").append(attempts).append(" attempts)");
@@ -187,13 +192,20 @@ public final class StsClient {
     if (hint != null) {
       sb.append(". Likely cause: ").append(hint);
     }
-    boolean retryable = status == 429 || status >= 500;
-    return failure(url, audience, issuer, token, status, code, message, sb.toString(), retryable, null);
+    return failure(url, audience, issuer, token, status, code, message, sb.toString(), retryableStatus(status), null);
+  }
+
+  /** The statuses worth another attempt (mondoo-sts.md §1); the loop and the exception must agree. */
+  private static boolean retryableStatus(int status) {
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
   }
 
   private static String hint(int status, String issuer, JwtClaims claims, Instant now) {
-    if (status >= 500 || status == 429) {
+    if (retryableStatus(status)) {
       return "Mondoo's STS is unavailable or throttling; it will be retried";
+    }
+    if (status >= 500) {
+      return "Mondoo's STS failed in a way a retry will not fix; check mondoo.wif.universe-domain";
     }
     if (claims != null) {
       String iss = IssuerHints.mismatch(issuer, claims.issuer());

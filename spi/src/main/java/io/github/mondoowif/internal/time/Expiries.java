@@ -42,7 +42,11 @@ public final class Expiries {
    */
   public static Instant parse(Object value) {
     if (value instanceof Number) {
-      return fromEpoch(new BigDecimal(value.toString()));
+      try {
+        return fromEpoch(new BigDecimal(value.toString()));
+      } catch (NumberFormatException e) {
+        return null; // NaN or an infinity
+      }
     }
     if (!(value instanceof String)) {
       return null;
@@ -115,7 +119,13 @@ public final class Expiries {
     if (epoch.signum() <= 0) {
       return null;
     }
-    long whole = epoch.longValue();
+    long whole;
+    try {
+      // longValue() would wrap an overflowing value into a random instant; exact refuses it.
+      whole = epoch.setScale(0, java.math.RoundingMode.DOWN).longValueExact();
+    } catch (ArithmeticException e) {
+      return null;
+    }
     try {
       if (whole >= MILLIS_THRESHOLD) {
         return Instant.ofEpochMilli(whole);
