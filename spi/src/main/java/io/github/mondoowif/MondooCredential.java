@@ -1,6 +1,5 @@
 package io.github.mondoowif;
 
-import io.github.mondoowif.internal.Log;
 import io.github.mondoowif.internal.Secrets;
 import io.github.mondoowif.internal.json.Json;
 import io.github.mondoowif.internal.json.MalformedJsonException;
@@ -68,10 +67,11 @@ public final class MondooCredential {
   /**
    * Parses and validates a {@code base64_credential} as returned by Mondoo's STS.
    *
-   * <p>It must decode to a JSON object with {@code mrn} and {@code private_key} (PKCS#8 EC PEM). The
-   * expiry is the {@code certificate}'s notAfter when the certificate parses and its notAfter lies after
-   * {@code now}, otherwise {@code now + fallbackLifetime} (mondoo-sts.md §2: the STS says nothing about
-   * lifetime, so a missing or unreadable certificate is no reason to refuse a usable key).
+   * <p>It must decode to a JSON object with {@code mrn}, {@code private_key} (PKCS#8 EC PEM) and
+   * {@code certificate} (X.509 PEM): Mondoo's CLIs read all three, so handing a child a credential with a
+   * broken certificate would only move the failure somewhere harder to diagnose. The expiry is the
+   * certificate's notAfter when it lies after {@code now}, otherwise {@code now + fallbackLifetime}
+   * (mondoo-sts.md §2: the STS says nothing about lifetime).
    *
    * @param provider the name of the provider whose token was exchanged, for diagnostics
    * @throws InvalidCredentialException naming what is wrong, never quoting the content
@@ -103,22 +103,14 @@ public final class MondooCredential {
     }
     String mrn = requiredString(doc, "mrn");
     String keyPem = requiredString(doc, "private_key");
-    String certPem = optionalString(doc, "certificate");
+    String certPem = requiredString(doc, "certificate");
     String scope = firstString(doc, "scope_mrn", "space_mrn", "parent_mrn");
     String api = optionalString(doc, "api_endpoint");
 
     PrivateKey key = parsePrivateKey(keyPem);
-    X509Certificate cert = null;
-    if (certPem != null) {
-      try {
-        cert = parseCertificate(certPem);
-      } catch (InvalidCredentialException e) {
-        Log.debug("credential " + Secrets.fingerprint(base64Config.trim()) + ": " + e.getMessage()
-            + "; assuming a lifetime of " + fallbackLifetime);
-      }
-    }
-    Instant notAfter = cert == null ? null : cert.getNotAfter().toInstant();
-    Instant expiresAt = notAfter != null && notAfter.isAfter(now) ? notAfter : now.plus(fallbackLifetime);
+    X509Certificate cert = parseCertificate(certPem);
+    Instant notAfter = cert.getNotAfter().toInstant();
+    Instant expiresAt = notAfter.isAfter(now) ? notAfter : now.plus(fallbackLifetime);
     return new MondooCredential(
         base64Config.trim(), json, mrn, scope, api, key, cert, now, expiresAt, provider == null ? "unknown" : provider);
   }
@@ -228,7 +220,7 @@ public final class MondooCredential {
     return privateKey;
   }
 
-  /** The service account's certificate, or {@code null} when the credential has none that parses. */
+  /** The service account's certificate. */
   public X509Certificate certificate() {
     return certificate;
   }

@@ -232,7 +232,7 @@ class ImdsProviderTest {
     assertThat(e.status()).isEqualTo(400);
     assertThat(e.retryable()).isFalse();
     assertThat(e.getMessage())
-        .contains("HTTP 400", "invalid_request: Identity not found", "client_id 6b3e5a3c-cid", RESOURCE);
+        .contains("HTTP 400", "invalid_request: Identity not found", "client id 6b3e5a3c-cid", RESOURCE);
   }
 
   @Test

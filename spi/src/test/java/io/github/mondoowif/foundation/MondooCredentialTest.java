@@ -1,6 +1,7 @@
 package io.github.mondoowif.foundation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.mondoowif.InvalidCredentialException;
@@ -117,23 +118,22 @@ class MondooCredentialTest {
   }
 
   @Test
-  void parse_noCertificate_usesTheConfiguredLifetime() throws Exception {
+  void parse_noCertificate_isRefused() {
     Map<String, String> noCert = new LinkedHashMap<>();
     noCert.put("certificate", null);
 
-    MondooCredential c = parse(FakeMondoo.base64(doc(noCert)));
-
-    assertThat(c.expiresAt()).isEqualTo(NOW.plus(LIFETIME));
-    assertThat(c.certificate()).isNull();
+    assertThatThrownBy(() -> parse(FakeMondoo.base64(doc(noCert))))
+        .isInstanceOf(InvalidCredentialException.class)
+        .hasMessageContaining("no \"certificate\"");
   }
 
   @Test
-  void parse_certificateThatDoesNotParse_usesTheConfiguredLifetime() throws Exception {
+  void parse_certificateThatDoesNotParse_isRefused() {
     String garbage = "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n";
 
-    MondooCredential c = parse(FakeMondoo.base64(doc(Map.of("certificate", garbage))));
-
-    assertThat(c.expiresAt()).isEqualTo(NOW.plus(LIFETIME));
+    assertThatThrownBy(() -> parse(FakeMondoo.base64(doc(Map.of("certificate", garbage)))))
+        .isInstanceOf(InvalidCredentialException.class)
+        .hasMessageContaining("\"certificate\" is not an X.509 certificate");
   }
 
   @Test

@@ -54,7 +54,6 @@ class ProviderDiscoveryTest {
   @StartStop final MockWebServer sts = new MockWebServer();
   URLClassLoader loader;
   String closedUrl;
-  String closedHostPort;
 
   @BeforeEach
   void loader() throws Exception {
@@ -65,7 +64,6 @@ class ProviderDiscoveryTest {
     MockWebServer closed = new MockWebServer();
     closed.start();
     closedUrl = closed.url("/").toString();
-    closedHostPort = closed.getHostName() + ":" + closed.getPort();
     closed.close();
   }
 
@@ -76,10 +74,9 @@ class ProviderDiscoveryTest {
 
   private ProviderRuntime runtime(String source, Map<String, String> extraEnv) throws ConfigException {
     Map<String, String> env = new HashMap<>(extraEnv);
-    // Built-in providers that probe must only ever reach a closed loopback port: IMDS, and GCP's metadata
-    // server should a provider for it be on the class path.
+    // Built-in providers that probe must only ever reach a closed loopback port: IMDS through this, GCP
+    // through the build's mondoo.wif.internal.gcp-default-host.
     env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", closedUrl);
-    env.put("GCE_METADATA_HOST", closedHostPort);
     MondooWifConfig config = MondooWifConfig.builder().audience(FakeMondoo.SPACE).source(source).build();
     return ProviderRuntime.builder(config).env(env).build();
   }

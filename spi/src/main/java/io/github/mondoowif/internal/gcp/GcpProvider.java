@@ -58,9 +58,16 @@ public final class GcpProvider implements CredentialProvider {
     }
   }
 
+  /**
+   * Probes the metadata server's link-local address, or the {@code host[:port]} in the system property
+   * {@value #TEST_HOST_PROPERTY}. That property exists for this project's own builds only, so that no
+   * test ever sends a packet to 169.254.169.254.
+   */
   public GcpProvider() {
-    this(DEFAULT_HOST);
+    this(System.getProperty(TEST_HOST_PROPERTY, DEFAULT_HOST));
   }
+
+  static final String TEST_HOST_PROPERTY = "mondoo.wif.internal.gcp-default-host";
 
   /** For tests: probe {@code defaultHost} ({@code host[:port]}) instead of the metadata server. */
   public GcpProvider(String defaultHost) {
