@@ -2,7 +2,6 @@ package io.github.mondoowif;
 
 import io.github.mondoowif.internal.ConfigKeys;
 import io.github.mondoowif.internal.CredentialExchange;
-import io.github.mondoowif.internal.Log;
 import io.github.mondoowif.internal.ProviderRuntime;
 import io.github.mondoowif.internal.discovery.ProviderRegistry;
 import io.github.mondoowif.internal.http.HttpClients;
@@ -202,13 +201,9 @@ public final class MondooCredentials implements AutoCloseable {
         + source.status() + "}";
   }
 
+  /** {@code mondoo.wif.wait-timeout}; the configuration has already checked it is a positive duration. */
   private static Duration waitTimeout(MondooWifConfig config) {
-    try {
-      return config.durationSetting(ConfigKeys.WAIT_TIMEOUT).filter(d -> !d.isNegative()).orElse(DEFAULT_WAIT);
-    } catch (IllegalArgumentException e) {
-      Log.warn("mondoo.wif.wait-timeout is not a duration (" + e.getMessage() + "); using " + DEFAULT_WAIT);
-      return DEFAULT_WAIT;
-    }
+    return config.durationSetting(ConfigKeys.WAIT_TIMEOUT).orElse(DEFAULT_WAIT);
   }
 
   /** The space or organization id of the audience: short, and distinct per configuration. */

@@ -231,6 +231,11 @@ public final class RefreshingCredentialSource implements AutoCloseable {
         }
         return s.credential;
       }
+      if (Thread.holdsLock(notifyLock)) {
+        // A listener asking from inside a notification: waiting here would wait for an attempt whose
+        // notification needs the lock this thread holds. It gets an answer at once and starts nothing.
+        throw insideListener(s);
+      }
       CompletableFuture<MondooCredential> f = attemptToWaitFor();
       if (f == null) {
         continue; // someone else's attempt finished meanwhile: look again
@@ -379,10 +384,10 @@ public final class RefreshingCredentialSource implements AutoCloseable {
         Log.info("Mondoo credential '" + name + "' (" + c.provider() + "): refresh recovered after "
             + prev.failures + " consecutive failure" + (prev.failures == 1 ? "" : "s") + "; new credential "
             + describe(c));
-      } else if (prev.refreshCount == 0) {
-        Log.info("Mondoo credential '" + name + "' obtained via " + c.provider() + ": " + describe(c));
       } else {
-        Log.debug("Mondoo credential '" + name + "' refreshed: " + describe(c));
+        // Quiet while things work: the provider and expiry are in JMX, providerName() and DEBUG.
+        Log.debug("Mondoo credential '" + name + "' " + (prev.refreshCount == 0 ? "obtained" : "refreshed") + " via "
+            + c.provider() + ": " + describe(c));
       }
       for (CredentialListener l : listeners) {
         notifyCredential(l, c);
@@ -461,6 +466,12 @@ public final class RefreshingCredentialSource implements AutoCloseable {
         .append(Duration.ofMillis(Math.max(0, s.retryAt - now))).append(". Last failure: ")
         .append(s.lastError == null ? "unknown" : s.lastError.getMessage());
     return new CredentialUnavailableException(sb.toString(), s.lastError);
+  }
+
+  private CredentialUnavailableException insideListener(State s) {
+    return new CredentialUnavailableException("No valid Mondoo credential for '" + name + "' right now, and a "
+        + "credential listener must not wait for one (it would block the refresh that notifies it)"
+        + (s.lastError == null ? "" : ". Last failure: " + s.lastError.getMessage()), s.lastError);
   }
 
   private IllegalStateException closedException() {

@@ -57,7 +57,8 @@ public final class SharedScheduler implements RefreshScheduler {
       try {
         task.run();
       } catch (RuntimeException e) {
-        io.github.mondoowif.internal.Log.warn("a Mondoo credential refresh task failed unexpectedly: " + e);
+        io.github.mondoowif.internal.Log.warn(
+            "a Mondoo credential refresh task failed unexpectedly: " + e.getClass().getName() + " (a bug)");
       }
     };
   }

@@ -143,4 +143,42 @@ class SingleFlightTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> source.peek() != first);
     assertThat(exchanger.calls()).isEqualTo(2);
   }
+
+  @Test
+  void get_fromListenerWhileNothingValid_throwsAtOnceAndStartsNoAttempt() throws Exception {
+    MondooWifException outage = new MondooWifException("down");
+    ScriptedExchanger exchanger = new ScriptedExchanger(ScriptedExchanger.failing(outage));
+    RefreshingCredentialSource source = RefreshingCredentialSource.builder(exchanger)
+        .clock(clock)
+        .scheduler(FakeScheduler.on(clock, exchanges))
+        .random(() -> 0.0) // no backoff at all: only the guard stops a second attempt
+        .waitTimeout(Duration.ofSeconds(10))
+        .build();
+    java.util.concurrent.atomic.AtomicReference<Throwable> fromListener = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicLong listenerNanos = new java.util.concurrent.atomic.AtomicLong();
+    source.addListener(new io.github.mondoowif.CredentialListener() {
+      @Override
+      public void onCredential(MondooCredential credential) {}
+
+      @Override
+      public void onRefreshFailure(MondooWifException error, int consecutiveFailures, boolean stillValid) {
+        long started = System.nanoTime();
+        try {
+          source.get();
+        } catch (MondooWifException | RuntimeException e) {
+          fromListener.compareAndSet(null, e);
+        }
+        listenerNanos.set(System.nanoTime() - started);
+      }
+    });
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(source::get);
+
+    assertThat(thrown).isInstanceOf(CredentialUnavailableException.class).hasCause(outage);
+    await().atMost(Duration.ofSeconds(5)).until(() -> fromListener.get() != null);
+    assertThat(fromListener.get()).isInstanceOf(CredentialUnavailableException.class)
+        .hasMessageContaining("listener must not wait");
+    assertThat(Duration.ofNanos(listenerNanos.get())).isLessThan(Duration.ofSeconds(2));
+    assertThat(exchanger.calls()).isEqualTo(1);
+  }
 }
