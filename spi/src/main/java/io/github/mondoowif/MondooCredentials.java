@@ -6,7 +6,8 @@ import io.github.mondoowif.internal.ProviderRuntime;
 import io.github.mondoowif.internal.discovery.ProviderRegistry;
 import io.github.mondoowif.internal.http.HttpClients;
 import io.github.mondoowif.internal.http.Sleeper;
-import io.github.mondoowif.internal.jmx.JmxPublisher;
+import io.github.mondoowif.internal.jmx.Publication;
+import io.github.mondoowif.internal.jmx.StatusMBeans;
 import io.github.mondoowif.internal.refresh.RefreshingCredentialSource;
 import io.github.mondoowif.internal.refresh.SubjectTokenCache;
 import io.github.mondoowif.internal.refresh.TokenReusingExchanger;
@@ -64,7 +65,7 @@ public final class MondooCredentials implements AutoCloseable {
   private final MondooWifConfig config;
   private final CredentialExchange exchange;
   private final RefreshingCredentialSource source;
-  private final JmxPublisher.Publication jmx;
+  private final Publication jmx;
 
   private MondooCredentials(Builder b) {
     this.config = b.config;
@@ -81,7 +82,7 @@ public final class MondooCredentials implements AutoCloseable {
         .waitTimeout(waitTimeout(b.config))
         .providerName(exchange::providerName)
         .build();
-    this.jmx = publish(name, source);
+    this.jmx = StatusMBeans.publish(name, source::status);
   }
 
   /**
@@ -215,15 +216,6 @@ public final class MondooCredentials implements AutoCloseable {
     String a = audience.endsWith("/") ? audience.substring(0, audience.length() - 1) : audience;
     String last = a.substring(a.lastIndexOf('/') + 1);
     return last.isEmpty() ? "mondoo" : last;
-  }
-
-  private static JmxPublisher.Publication publish(String name, RefreshingCredentialSource source) {
-    try {
-      return JmxPublisher.publish(name, source::status);
-    } catch (LinkageError | RuntimeException e) {
-      // No java.management in this runtime, or it refused: the status is simply not published.
-      return JmxPublisher.Publication.NONE;
-    }
   }
 
   /** Builds a {@link MondooCredentials}. Each option may be set once. */

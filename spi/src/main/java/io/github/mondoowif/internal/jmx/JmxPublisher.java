@@ -36,25 +36,6 @@ public final class JmxPublisher {
   static final long RECHECK_SECONDS = 30;
   private static final int MAX_SUFFIX = 1000;
 
-  /** What {@link #publish} hands back. */
-  public interface Publication {
-    Publication NONE = new Publication() {
-      @Override
-      public void withdraw() {}
-
-      @Override
-      public String objectName() {
-        return null;
-      }
-    };
-
-    /** Unregisters the MXBean (or stops waiting to register it). Idempotent, never throws. */
-    void withdraw();
-
-    /** The name it is registered under, or {@code null} while it is not registered. */
-    String objectName();
-  }
-
   /** Finds the MBean server to register with, or {@code null} while none is in use. */
   @FunctionalInterface
   interface ServerLookup {
@@ -80,8 +61,8 @@ public final class JmxPublisher {
 
   /**
    * Publishes the status of one source under {@code name} (made safe and unique). Returns at once and
-   * never throws. Callers must also catch {@link LinkageError} around this call: on a runtime without
-   * {@code java.management}, this class itself cannot load.
+   * never throws. Call it through {@link StatusMBeans}: on a runtime without {@code java.management}, this
+   * class itself cannot load.
    */
   public static Publication publish(String name, Supplier<CredentialStatus> status) {
     return Shared.INSTANCE.add(name, status);

@@ -45,7 +45,7 @@ class JmxPublisherTest {
     MondooCredential credential = source.get();
     JmxPublisher publisher = new JmxPublisher(scheduler, () -> server);
 
-    JmxPublisher.Publication p = publisher.add("space-1", source::status);
+    Publication p = publisher.add("space-1", source::status);
     scheduler.advance(Duration.ZERO);
 
     ObjectName name = new ObjectName("io.github.mondoowif:type=Credential,name=space-1");
@@ -104,8 +104,8 @@ class JmxPublisherTest {
     RefreshingCredentialSource source = source(FakeMondoo.base64Credential(T0.plus(Duration.ofHours(1))));
     JmxPublisher publisher = new JmxPublisher(scheduler, () -> server);
 
-    JmxPublisher.Publication a = publisher.add("default", source::status);
-    JmxPublisher.Publication b = publisher.add("default", source::status);
+    Publication a = publisher.add("default", source::status);
+    Publication b = publisher.add("default", source::status);
     scheduler.advance(Duration.ZERO);
 
     assertThat(a.objectName()).isEqualTo("io.github.mondoowif:type=Credential,name=default");
@@ -118,7 +118,7 @@ class JmxPublisherTest {
     RefreshingCredentialSource source = source(FakeMondoo.base64Credential(T0.plus(Duration.ofHours(1))));
     JmxPublisher publisher = new JmxPublisher(scheduler, () -> server);
 
-    JmxPublisher.Publication p = publisher.add("a,b=c:d*\"e", source::status);
+    Publication p = publisher.add("a,b=c:d*\"e", source::status);
     scheduler.advance(Duration.ZERO);
 
     assertThat(p.objectName()).isEqualTo("io.github.mondoowif:type=Credential,name=a_b_c_d__e");
@@ -128,7 +128,7 @@ class JmxPublisherTest {
   void withdraw_registered_unregistersAndFreesName() throws Exception {
     RefreshingCredentialSource source = source(FakeMondoo.base64Credential(T0.plus(Duration.ofHours(1))));
     JmxPublisher publisher = new JmxPublisher(scheduler, () -> server);
-    JmxPublisher.Publication p = publisher.add("space-1", source::status);
+    Publication p = publisher.add("space-1", source::status);
     scheduler.advance(Duration.ZERO);
     ObjectName name = new ObjectName(p.objectName());
 
@@ -145,7 +145,7 @@ class JmxPublisherTest {
     AtomicReference<MBeanServer> inUse = new AtomicReference<>();
     JmxPublisher publisher = new JmxPublisher(scheduler, inUse::get);
 
-    JmxPublisher.Publication p = publisher.add("space-1", source::status);
+    Publication p = publisher.add("space-1", source::status);
     scheduler.advance(Duration.ZERO);
     assertThat(p.objectName()).isNull();
 
@@ -161,7 +161,7 @@ class JmxPublisherTest {
     RefreshingCredentialSource source = source(FakeMondoo.base64Credential(T0.plus(Duration.ofHours(1))));
     AtomicReference<MBeanServer> inUse = new AtomicReference<>();
     JmxPublisher publisher = new JmxPublisher(scheduler, inUse::get);
-    JmxPublisher.Publication p = publisher.add("space-1", source::status);
+    Publication p = publisher.add("space-1", source::status);
     scheduler.advance(Duration.ZERO);
 
     p.withdraw();
@@ -178,7 +178,7 @@ class JmxPublisherTest {
       throw new NoClassDefFoundError("javax/management/MBeanServer");
     });
 
-    JmxPublisher.Publication p = publisher.add("space-1", source::status);
+    Publication p = publisher.add("space-1", source::status);
     assertThatCode(() -> scheduler.advance(Duration.ofMinutes(5))).doesNotThrowAnyException();
 
     assertThat(p.objectName()).isNull();
