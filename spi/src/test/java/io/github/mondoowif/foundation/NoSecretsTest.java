@@ -3,6 +3,7 @@ package io.github.mondoowif.foundation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.github.mondoowif.CredentialUnavailableException;
 import io.github.mondoowif.ConfigException;
 import io.github.mondoowif.ExchangeException;
 import io.github.mondoowif.InvalidCredentialException;
@@ -140,7 +141,7 @@ class NoSecretsTest {
         .body("{\"code\":16,\"message\":\"rejected jwt_token=" + token + "\"}").build());
 
     try (MondooCredentials credentials = credentials()) {
-      ExchangeException e = catchThrowableOfType(ExchangeException.class, credentials::credential);
+      ExchangeException e = unwrap(ExchangeException.class, catchThrowableOfType(CredentialUnavailableException.class, credentials::credential));
 
       observe(e);
       observed.add(String.valueOf(e.serverMessage()));
@@ -187,7 +188,7 @@ class NoSecretsTest {
     sts.enqueue(new MockResponse.Builder().body(FakeMondoo.stsResponse(withoutMrn)).build());
 
     try (MondooCredentials credentials = credentials()) {
-      observe(catchThrowableOfType(InvalidCredentialException.class, credentials::credential));
+      observe(unwrap(InvalidCredentialException.class, catchThrowableOfType(CredentialUnavailableException.class, credentials::credential)));
     }
     observe(catchThrowableOfType(InvalidCredentialException.class,
         () -> MondooCredential.parse(credential.substring(1), "p", NOW, Duration.ofHours(1))));
@@ -201,7 +202,7 @@ class NoSecretsTest {
         .body("{\"error\":\"invalid_request\",\"error_description\":\"bad assertion " + token + "\"}").build());
 
     try (MondooCredentials credentials = credentials()) {
-      TokenSourceException e = catchThrowableOfType(TokenSourceException.class, credentials::credential);
+      TokenSourceException e = unwrap(TokenSourceException.class, catchThrowableOfType(CredentialUnavailableException.class, credentials::credential));
 
       observe(e);
       assertThat(e.getMessage()).contains("invalid_request");
@@ -215,5 +216,12 @@ class NoSecretsTest {
         Map.of(), Map.of(), "test"));
 
     observe(e);
+  }
+  /** The facade wraps every failure in CredentialUnavailableException; the cause is what went wrong. */
+  private static <T extends Throwable> T unwrap(Class<T> type, CredentialUnavailableException e) {
+    assertThat(e).as("credential() should fail").isNotNull();
+    assertThat(e.getCause()).isInstanceOf(type);
+    assertThat(e.getMessage()).contains(e.getCause().getMessage());
+    return type.cast(e.getCause());
   }
 }

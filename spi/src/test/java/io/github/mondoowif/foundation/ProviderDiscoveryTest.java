@@ -3,6 +3,7 @@ package io.github.mondoowif.foundation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.github.mondoowif.CredentialUnavailableException;
 import io.github.mondoowif.ConfigException;
 import io.github.mondoowif.MondooCredentials;
 import io.github.mondoowif.MondooWifConfig;
@@ -227,8 +228,8 @@ class ProviderDiscoveryTest {
 
     try (MondooCredentials credentials = MondooCredentials.builder().config(config).environment(Map.of())
         .providers(List.of(other, failing)).build()) {
-      TokenSourceException first = catchThrowableOfType(TokenSourceException.class, credentials::credential);
-      TokenSourceException second = catchThrowableOfType(TokenSourceException.class, credentials::credential);
+      TokenSourceException first = unwrap(TokenSourceException.class, catchThrowableOfType(CredentialUnavailableException.class, credentials::credential));
+      TokenSourceException second = unwrap(TokenSourceException.class, catchThrowableOfType(CredentialUnavailableException.class, credentials::credential));
 
       assertThat(first.source()).isEqualTo("failing");
       assertThat(second.source()).isEqualTo("failing");
@@ -397,5 +398,12 @@ class ProviderDiscoveryTest {
     public Applicability applicability(ProviderContext context) {
       throw new IllegalStateException("probe bug");
     }
+  }
+  /** The facade wraps every failure in CredentialUnavailableException; the cause is what went wrong. */
+  private static <T extends Throwable> T unwrap(Class<T> type, CredentialUnavailableException e) {
+    assertThat(e).as("credential() should fail").isNotNull();
+    assertThat(e.getCause()).isInstanceOf(type);
+    assertThat(e.getMessage()).contains(e.getCause().getMessage());
+    return type.cast(e.getCause());
   }
 }
