@@ -75,12 +75,17 @@ public final class FakeMondoo {
 
   /** A service-account JSON document as the STS issues it. */
   public static String serviceAccountJson(KeyPair keys, String certPem) {
+    return serviceAccountJson(keys, certPem, "https://us.api.mondoo.com");
+  }
+
+  /** A service-account JSON document naming {@code apiEndpoint}: point it at a local fake in tests that call the API. */
+  public static String serviceAccountJson(KeyPair keys, String certPem, String apiEndpoint) {
     Map<String, String> doc = new LinkedHashMap<>();
     doc.put("mrn", MRN);
     doc.put("space_mrn", SPACE);
     doc.put("private_key", privateKeyPem(keys));
     doc.put("certificate", certPem);
-    doc.put("api_endpoint", "https://us.api.mondoo.com");
+    doc.put("api_endpoint", apiEndpoint);
     return json(doc);
   }
 

@@ -7,6 +7,7 @@ import io.github.mondoowif.internal.http.Backoff;
 import io.github.mondoowif.internal.http.Bodies;
 import io.github.mondoowif.internal.http.MetadataCall;
 import io.github.mondoowif.internal.http.RetryAfter;
+import io.github.mondoowif.internal.http.RpcStatus;
 import io.github.mondoowif.internal.http.Sleeper;
 import io.github.mondoowif.internal.json.Json;
 import io.github.mondoowif.internal.json.MalformedJsonException;
@@ -150,21 +151,9 @@ public final class StsClient {
 
   private ExchangeException httpFailure(
       String url, String audience, String issuer, SubjectToken token, int status, String text, int attempts) {
-    Integer code = null;
-    String message = null;
-    try {
-      Map<String, Object> json = Json.parseObject(text);
-      Object c = json.get("code");
-      if (c instanceof Number) {
-        code = ((Number) c).intValue();
-      }
-      Object m = json.get("message");
-      if (m != null) {
-        message = Secrets.excerpt(String.valueOf(m), 300);
-      }
-    } catch (MalformedJsonException e) {
-      message = text == null || text.isBlank() ? null : Secrets.excerpt(text, 200);
-    }
+    RpcStatus rpc = RpcStatus.parse(text);
+    Integer code = rpc.code;
+    String message = rpc.message;
     StringBuilder sb = new StringBuilder("Mondoo's STS at ").append(url).append(" refused the exchange: HTTP ")
         .append(status);
     if (code != null) {
