@@ -44,6 +44,7 @@ public final class MondooApiClient {
   private final String universeDomain;
   private final OkHttpClient plain;
   private final OkHttpClient signed;
+  private volatile String warnedEndpoint;
 
   private MondooApiClient(Builder b) {
     this.source = b.source;
@@ -79,7 +80,10 @@ public final class MondooApiClient {
     }
     String trimmed = trimSlashes(api);
     if (!usable(trimmed)) {
-      Log.warn("the credential's api_endpoint " + api + " is not an https URL; using " + universeDomain);
+      if (!api.equals(warnedEndpoint)) {
+        warnedEndpoint = api; // once per bad value, not once per call
+        Log.warn("the credential's api_endpoint " + api + " is not an https URL; using " + universeDomain);
+      }
       return universeDomain;
     }
     return trimmed;
