@@ -50,6 +50,10 @@ final class DoctorCommand implements Command {
   /** Mondoo's own CLI warns over this difference to Health/Check's time. */
   static final Duration API_CLOCK_TOLERANCE = Duration.ofSeconds(30);
 
+  /** Settings only the -javaagent reads: shown when set, not as defaults. */
+  private static final java.util.Set<String> AGENT_ONLY = java.util.Set.of(ConfigKeys.ENABLED, ConfigKeys.REQUIRED,
+      ConfigKeys.STARTUP_TIMEOUT, ConfigKeys.INJECT_ENV, ConfigKeys.OUTPUT_FILE, ConfigKeys.DEBUG);
+
   private static final String[][] STEPS = {
       {"configuration", "Configuration"},
       {"providers", "Identity sources"},
@@ -154,8 +158,8 @@ final class DoctorCommand implements Command {
       List<Map<String, String>> rows = new ArrayList<>();
       for (ConfigKeys.Key k : ConfigKeys.all().values()) {
         Optional<String> v = config.setting(k.name);
-        if (v.isEmpty()) {
-          continue;
+        if (v.isEmpty() || (AGENT_ONLY.contains(k.name) && !config.keys().contains(k.name))) {
+          continue; // unset, or an agent-only default that says nothing about this setup
         }
         Map<String, String> row = new LinkedHashMap<>();
         row.put("key", k.name);
@@ -386,9 +390,6 @@ final class DoctorCommand implements Command {
             + "Settings → Identity Providers) the identity provider's issuer must be exactly `" + issuerToSend + "`"
             + (sub == null ? "" : " and its subject must match the token's sub `" + sub + "`")
             + (provider instanceof AzureSource ? " (for an Azure managed identity that is its object id)" : ""));
-        if (claims != null) {
-          s.hint(IssuerHints.mismatch(issuerToSend, claims.issuer()));
-        }
       } else if (status == 404) {
         s.hint("no such endpoint or space: check mondoo.wif.universe-domain (" + config.universeDomain()
             + ") and the space id in mondoo.wif.audience");
@@ -513,7 +514,7 @@ final class DoctorCommand implements Command {
     if (ms < 1000) {
       return ms + "ms";
     }
-    long s = ms / 1000;
+    long s = (ms + 500) / 1000; // to the nearest second: a network round trip blurs the rest
     long h = s / 3600;
     long m = (s % 3600) / 60;
     long sec = s % 60;

@@ -154,8 +154,8 @@ final class DoctorReport {
           out.println("   " + pad(f.getKey(), width) + "  " + indent((String) f.getValue()));
         } else {
           out.println("   " + f.getKey() + ":");
-          for (Object row : (List<?>) f.getValue()) {
-            out.println("     - " + row((Map<?, ?>) row));
+          for (String line : table((List<?>) f.getValue())) {
+            out.println("     " + line);
           }
         }
       }
@@ -171,16 +171,38 @@ final class DoctorReport {
     out.flush();
   }
 
-  /** The columns side by side; with three or more, the last (an origin or a reason) in parentheses. */
-  private static String row(Map<?, ?> row) {
-    List<String> cols = new ArrayList<>();
-    for (Object v : row.values()) {
-      cols.add(String.valueOf(v));
+  /**
+   * Rows as aligned columns; with three or more columns the last (an origin or a reason) goes in
+   * parentheses.
+   */
+  private static List<String> table(List<?> rows) {
+    List<List<String>> cells = new ArrayList<>();
+    int[] width = new int[0];
+    for (Object row : rows) {
+      List<String> cols = new ArrayList<>();
+      for (Object v : ((Map<?, ?>) row).values()) {
+        cols.add(String.valueOf(v));
+      }
+      if (cols.size() >= 3) {
+        cols.set(cols.size() - 1, "(" + cols.get(cols.size() - 1) + ")");
+      }
+      if (cols.size() > width.length) {
+        width = java.util.Arrays.copyOf(width, cols.size());
+      }
+      for (int i = 0; i < cols.size() - 1; i++) {
+        width[i] = Math.max(width[i], cols.get(i).length());
+      }
+      cells.add(cols);
     }
-    if (cols.size() >= 3) {
-      cols.set(cols.size() - 1, "(" + cols.get(cols.size() - 1) + ")");
+    List<String> lines = new ArrayList<>();
+    for (List<String> cols : cells) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < cols.size(); i++) {
+        sb.append(i < cols.size() - 1 ? pad(cols.get(i), width[i]) + "  " : cols.get(i));
+      }
+      lines.add(sb.toString());
     }
-    return String.join("  ", cols);
+    return lines;
   }
 
   private static String pad(String s, int width) {
