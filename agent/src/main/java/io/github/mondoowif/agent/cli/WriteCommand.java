@@ -45,8 +45,8 @@ final class WriteCommand implements Command {
         "MONDOO_CONFIG_PATH. With --watch it keeps running and rewrites the file",
         "whenever the credential is refreshed, until stopped (SIGTERM, Ctrl-C):",
         "",
-        "  java -jar mondoo-wif-agent.jar write --output-file /run/mondoo/config.json --watch &",
-        "  MONDOO_CONFIG_PATH=/run/mondoo/config.json cnspec scan local");
+        "  java -jar mondoo-wif-agent.jar write --output-file=/run/mondoo.json --watch &",
+        "  MONDOO_CONFIG_PATH=/run/mondoo.json cnspec scan local");
     spec.addOption(OptionSpec.builder(WATCH).arity("0").type(boolean.class)
         .description("Keep running and rewrite the file whenever the credential is refreshed.").build());
   }

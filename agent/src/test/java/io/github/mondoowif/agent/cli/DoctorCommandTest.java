@@ -327,4 +327,14 @@ class DoctorCommandTest {
     assertThat(section(r.out(), 1)).contains("Configuration [WARN]").contains("MONDOO_CONFIG_BASE64 is already set");
     assertThat(r.out()).doesNotContain(existing);
   }
+
+  @Test
+  void doctor_secretSetting_showsFingerprintNeverValue() {
+    String staticToken = token(Map.of());
+
+    CliRunner.Result r = doctor(CliRunner.cloudShell(fake), "--jwt-token=" + staticToken);
+
+    assertThat(section(r.out(), 1)).containsPattern("jwt-token +<secret, sha256 [0-9a-f]{12}> +\\(command-line option jwt-token\\)");
+    assertThat(r.out() + r.err()).doesNotContain(staticToken);
+  }
 }
