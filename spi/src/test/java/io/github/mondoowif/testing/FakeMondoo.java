@@ -75,17 +75,23 @@ public final class FakeMondoo {
 
   /** A service-account JSON document as the STS issues it. */
   public static String serviceAccountJson(KeyPair keys, String certPem) {
-    return serviceAccountJson(keys, certPem, MRN, SPACE);
+    return serviceAccountJson(keys, certPem, MRN, SPACE, "https://us.api.mondoo.com");
   }
 
-  /** A service-account JSON document for the given mrn and space. */
-  public static String serviceAccountJson(KeyPair keys, String certPem, String mrn, String spaceMrn) {
+  /** A service-account JSON document naming {@code apiEndpoint}: point it at a local fake in tests that call the API. */
+  public static String serviceAccountJson(KeyPair keys, String certPem, String apiEndpoint) {
+    return serviceAccountJson(keys, certPem, MRN, SPACE, apiEndpoint);
+  }
+
+  /** A service-account JSON document for the given mrn, space and API endpoint. */
+  public static String serviceAccountJson(KeyPair keys, String certPem, String mrn, String spaceMrn,
+      String apiEndpoint) {
     Map<String, String> doc = new LinkedHashMap<>();
     doc.put("mrn", mrn);
     doc.put("space_mrn", spaceMrn);
     doc.put("private_key", privateKeyPem(keys));
     doc.put("certificate", certPem);
-    doc.put("api_endpoint", "https://us.api.mondoo.com");
+    doc.put("api_endpoint", apiEndpoint);
     return json(doc);
   }
 

@@ -7,6 +7,7 @@ import io.github.mondoowif.internal.http.Backoff;
 import io.github.mondoowif.internal.http.Bodies;
 import io.github.mondoowif.internal.http.MetadataCall;
 import io.github.mondoowif.internal.http.RetryAfter;
+import io.github.mondoowif.internal.http.RpcStatus;
 import io.github.mondoowif.internal.http.Sleeper;
 import io.github.mondoowif.internal.json.Json;
 import io.github.mondoowif.internal.json.MalformedJsonException;
@@ -149,34 +150,16 @@ public final class StsClient {
 
   private ExchangeException httpFailure(
       String url, String audience, String issuer, SubjectToken token, int status, String text, int attempts) {
-    Integer code = null;
-    String message = null;
-    boolean rpcMessage = false;
-    try {
-      Map<String, Object> json = Json.parseObject(text);
-      Object c = json.get("code");
-      if (c instanceof Number) {
-        code = ((Number) c).intValue();
-      }
-      Object m = json.get("message");
-      if (m != null) {
-        message = Secrets.excerpt(String.valueOf(m), 300);
-        rpcMessage = true;
-      }
-    } catch (MalformedJsonException e) {
-      // not JSON: the excerpt below
-    }
-    if (!rpcMessage) {
-      // HTML, plain text, or JSON that is not a google.rpc.Status (a gateway's {"error":…}): keep an excerpt
-      message = text == null || text.isBlank() ? null : Secrets.excerpt(text, 200);
-    }
+    RpcStatus rpc = RpcStatus.parse(text);
+    Integer code = rpc.code;
+    String message = rpc.message;
     StringBuilder sb = new StringBuilder("Mondoo's STS at ").append(url).append(" refused the exchange: HTTP ")
         .append(status);
     if (code != null) {
       sb.append(", code ").append(code);
     }
     if (message != null) {
-      sb.append(rpcMessage ? ", message \"" : ", body: \"").append(message).append('"');
+      sb.append(rpc.structured ? ", message \"" : ", body: \"").append(message).append('"');
     }
     if (attempts > 1) {
       sb.append(" (after ").append(attempts).append(" attempts)");

@@ -115,8 +115,7 @@ public final class MondooStsSimulator implements AutoCloseable {
       Instant now = clock.instant();
       String cert = FakeMondoo.certificatePem(keys, mrn, now.minusSeconds(5), now.plus(binding.expiration));
       accounts.put(mrn, keys.getPublic());
-      String credential = FakeMondoo.base64(FakeMondoo.serviceAccountJson(keys, cert, mrn, space)
-          .replace("\"api_endpoint\":\"https://us.api.mondoo.com\"", "\"api_endpoint\":\"" + universeDomain() + "\""));
+      String credential = FakeMondoo.base64(FakeMondoo.serviceAccountJson(keys, cert, mrn, space, universeDomain()));
       SimulatorHttp.json(ex, 200, FakeMondoo.stsResponse(credential));
     } finally {
       ex.close();
