@@ -72,4 +72,38 @@ class SecretsTest {
 
     assertThat(Secrets.redactTokens(text)).isEqualTo(text);
   }
+
+  @Test
+  void redactTokens_endpointAndIssuerUrls_stayReadable() {
+    String text = "Mondoo's STS at http://localhost:59409/SecureTokenService/ExchangeExternalToken refused; "
+        + "issuer_uri=https://sts.windows.net/00000000-1111-2222-3333-444444444444/; "
+        + "v2 https://login.microsoftonline.com/00000000-1111-2222-3333-444444444444/v2.0";
+
+    assertThat(Secrets.redactTokens(text)).isEqualTo(text);
+  }
+
+  @Test
+  void redactTokens_tokenInsideAUrl_pathSegmentQueryOrUserInfo_isRedacted() {
+    String jwt = FakeMondoo.jwt(Map.of("sub", "x", "exp", 1L));
+    String base64 = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJz/dHV2d3h5ejAxMjM0NTY3ODk=";
+
+    String password = "cGFzc3dvcmQtdGhhdC1pcy1sb25nLWVub3VnaC10by1sb29rLWxpa2UtYS10b2tlbg";
+
+    String text = Secrets.redactTokens("GET https://host:8443/token/" + jwt + "/x?credential=" + base64
+        + " and https://user:" + password + "@proxy:3128/ and " + base64);
+
+    assertThat(text).doesNotContain(jwt.substring(0, 30)).doesNotContain(base64.substring(0, 30))
+        .doesNotContain(password.substring(0, 30))
+        .startsWith("GET https://host:8443/token/<redacted sha256=" + Secrets.fingerprint(jwt) + ">/x?credential=<redacted")
+        .contains("https://user:<redacted sha256=" + Secrets.fingerprint(password) + ">@proxy:3128/ and <redacted");
+  }
+
+  @Test
+  void excerpt_oneMebibyteOfUrlLikeText_finishesQuickly() {
+    String body = "https://" + "a/b".repeat((1 << 20) / 3) + " " + "httpx".repeat((1 << 20) / 5);
+
+    String e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> Secrets.excerpt(body, 200));
+
+    assertThat(e).startsWith("https://a/ba/ba/b");
+  }
 }
