@@ -45,6 +45,12 @@ public final class MondooWifConfig {
   private static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  /**
+   * The longest duration any setting may have. OkHttp refuses timeouts above 2^31 ms (24.8 days), and far
+   * larger values overflow {@code Duration.toNanos()} and {@code Instant.plus}: refused here, with the key
+   * named, rather than later inside {@code MondooCredentials.build()} or the first exchange.
+   */
+  static final Duration MAX_DURATION = Duration.ofDays(24);
 
   private final Map<String, String> values;
   private final Map<String, String> origins;
@@ -257,6 +263,9 @@ public final class MondooWifConfig {
         }
         if (d.isNegative() || (d.isZero() && !ConfigKeys.STARTUP_TIMEOUT.equals(key))) {
           throw invalid(key, value, "must be positive");
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+          throw invalid(key, value, "must be at most " + MAX_DURATION.toDays() + "d");
         }
         break;
       case BOOLEAN:

@@ -310,6 +310,18 @@ class MondooWifConfigTest {
   }
 
   @Test
+  void load_durationBeyondTwentyFourDays_isRefusedNamingTheLimit() throws Exception {
+    ConfigException e = loadFailure(Map.of("MONDOO_WIF_AUDIENCE", "//a", "MONDOO_WIF_REQUEST_TIMEOUT", "999999999999d"),
+        Map.of());
+    MondooWifConfig c = load(Map.of("MONDOO_WIF_AUDIENCE", "//a"), Map.of("mondoo.wif.wait-timeout", "24d"));
+
+    assertThat(e.key()).isEqualTo(ConfigKeys.REQUEST_TIMEOUT);
+    assertThat(e.getMessage()).contains("mondoo.wif.request-timeout = \"999999999999d\"",
+        "environment MONDOO_WIF_REQUEST_TIMEOUT", "must be at most 24d");
+    assertThat(c.durationSetting(ConfigKeys.WAIT_TIMEOUT)).contains(Duration.ofDays(24));
+  }
+
+  @Test
   void load_invalidBoolean_namesTheKeyTheSourceAndTheValue() {
     ConfigException e = loadFailure(Map.of("MONDOO_WIF_AUDIENCE", "//a", "MONDOO_WIF_REQUIRED", "yes"), Map.of());
 
