@@ -7,6 +7,7 @@ import io.github.mondoowif.internal.json.Json;
 import io.github.mondoowif.internal.json.MalformedJsonException;
 import io.github.mondoowif.internal.time.Durations;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -176,14 +177,28 @@ public final class MondooWifConfig {
     String origin = "file " + path;
     String text;
     try {
-      if (Files.size(path) > MAX_FILE_BYTES) {
+      // A directory, device or pipe is never the console's file, and reading one can block for good (a
+      // FIFO nobody writes) or never end (/dev/zero): look before opening, then read at most the cap.
+      if (Files.exists(path) && !Files.isRegularFile(path)) {
+        if (!explicit) {
+          Log.debug("ignoring MONDOO_CONFIG_PATH " + path + ": not a regular file");
+          return;
+        }
+        throw new ConfigException(ConfigKeys.CONFIG, "the WIF config file " + path + " (named by " + namedBy
+            + ") is not a regular file: name the JSON file the Mondoo console hands out");
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(path)) {
+        bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
         if (!explicit) {
           return; // far too big for the console's file: some other MONDOO_CONFIG_PATH content
         }
         throw new ConfigException(
             ConfigKeys.CONFIG, "the WIF config file " + path + " (named by " + namedBy + ") is larger than 1 MiB");
       }
-      text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+      text = new String(bytes, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       if (!explicit) {
         return;

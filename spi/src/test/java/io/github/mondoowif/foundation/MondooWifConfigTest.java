@@ -143,6 +143,39 @@ class MondooWifConfigTest {
   }
 
   @Test
+  void load_explicitFileIsAFifo_failsAtOnceInsteadOfBlocking() throws Exception {
+    Path fifo = dir.resolve("wif.fifo");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
+
+    ConfigException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+        () -> loadFailure(Map.of("MONDOO_WIF_CONFIG", fifo.toString()), Map.of()));
+
+    assertThat(e.getMessage()).contains(fifo.toString(), "is not a regular file");
+  }
+
+  @Test
+  void load_explicitFileIsAnEndlessDevice_failsWithoutReadingIt() {
+    Path zero = Path.of("/dev/zero");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "/dev/zero exists");
+
+    ConfigException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+        () -> loadFailure(Map.of("MONDOO_WIF_CONFIG", zero.toString()), Map.of()));
+
+    assertThat(e.getMessage()).contains("/dev/zero", "is not a regular file");
+  }
+
+  @Test
+  void load_mondooConfigPathIsADirectory_isIgnored() throws Exception {
+    Path directory = Files.createDirectory(dir.resolve("mondoo.d"));
+
+    MondooWifConfig c = load(Map.of("MONDOO_CONFIG_PATH", directory.toString(), "MONDOO_WIF_AUDIENCE", "//env"),
+        Map.of());
+
+    assertThat(c.audience()).isEqualTo("//env");
+  }
+
+  @Test
   void load_explicitFileAndMondooConfigPath_onlyTheExplicitFileIsRead() throws Exception {
     Path explicit = write("explicit.json", CONSOLE_FILE);
     Path other = write("other.json", CONSOLE_FILE.replace(SPACE, "//other"));
