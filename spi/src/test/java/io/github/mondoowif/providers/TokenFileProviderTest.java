@@ -104,4 +104,24 @@ class TokenFileProviderTest {
     assertThatThrownBy(() -> provider.fetchToken(runtime(config(file), Map.of())))
         .hasMessageContaining("larger than 64 KiB");
   }
+
+  @Test
+  void fetchToken_fifoNobodyWrites_refusedAtOnceInsteadOfBlocking() throws Exception {
+    Path fifo = dir.resolve("token.fifo");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
+
+    Throwable thrown = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+        () -> org.assertj.core.api.Assertions.catchThrowable(() -> provider.fetchToken(runtime(config(fifo), Map.of()))));
+
+    assertThat(thrown).isInstanceOf(TokenSourceException.class)
+        .hasMessageContaining(fifo.toString()).hasMessageContaining("is not a regular file");
+  }
+
+  @Test
+  void fetchToken_directory_refusedAsNotARegularFile() throws Exception {
+    Path directory = Files.createDirectory(dir.resolve("token"));
+    assertThatThrownBy(() -> provider.fetchToken(runtime(config(directory), Map.of())))
+        .hasMessageContaining("is not a regular file");
+  }
 }

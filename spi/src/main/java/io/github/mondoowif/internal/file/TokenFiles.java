@@ -42,6 +42,12 @@ public final class TokenFiles {
    */
   public static String readJwt(String source, Path file, String named) throws TokenSourceException {
     String where = file + " (named by " + named + ")";
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      // Opening a FIFO nobody writes blocks for good: the exchange would never end, and with it every
+      // later refresh. A directory or device is never a token either.
+      throw new TokenSourceException(source, file.toString(), 0, false,
+          "the token file " + where + " is not a regular file: it must be the file that holds the token", null);
+    }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(MAX_BYTES + 1);
