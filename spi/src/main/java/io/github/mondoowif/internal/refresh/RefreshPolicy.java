@@ -20,6 +20,14 @@ public final class RefreshPolicy {
   /** The backoff cap while a valid credential is served, unless a quarter of what remains is smaller. */
   public static final Duration CAP_WITH_CREDENTIAL = Duration.ofMinutes(5);
 
+  /**
+   * The shortest lifetime a credential may have to be served. Refreshing one that lives less would cost
+   * about as many exchanges as retrying a failing one at the backoff cap ({@link #CAP_WITHOUT_CREDENTIAL}),
+   * and one that lives a second would be refreshed every second by every JVM: such a credential is
+   * treated as a failed exchange, and backed off from.
+   */
+  public static final Duration MIN_LIFETIME = CAP_WITHOUT_CREDENTIAL;
+
   private static final long EXPIRY_MARGIN_CAP_MS = 60_000;
   private static final long MIN_CAP_MS = 1_000;
 

@@ -6,6 +6,7 @@ import io.github.mondoowif.MondooCredential;
 import io.github.mondoowif.MondooWifException;
 import io.github.mondoowif.internal.Log;
 import io.github.mondoowif.internal.Secrets;
+import io.github.mondoowif.internal.time.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -357,6 +358,14 @@ public final class RefreshingCredentialSource implements AutoCloseable {
       fail(f, new MondooWifException("the STS returned a credential (sha256=" + c.fingerprint() + ") that expires at "
           + c.expiresAt() + ", too soon to be used (now " + Instant.ofEpochMilli(now)
           + "); check the host's clock and mondoo.wif.credential-lifetime"));
+      return;
+    }
+    if (expires - obtained < RefreshPolicy.MIN_LIFETIME.toMillis()) {
+      // Served, it would be refreshed at once and again and again: a flood of exchanges, not a credential.
+      fail(f, new MondooWifException("the STS returned a credential (sha256=" + c.fingerprint() + ") valid for only "
+          + Durations.format(Duration.ofMillis(Math.max(0, expires - obtained))) + " (until " + c.expiresAt()
+          + "), less than the " + Durations.format(RefreshPolicy.MIN_LIFETIME) + " minimum; it is not used. Check the "
+          + "identity binding's expiration in Mondoo, the host's clock and mondoo.wif.credential-lifetime"));
       return;
     }
     succeed(f, c, now, obtained, expires);

@@ -429,6 +429,31 @@ class RefreshingCredentialSourceTest {
   }
 
   @Test
+  void run_credentialShorterThanMinimumLifetime_isAFailureAndBackedOffNotAStorm() {
+    ScriptedExchanger exchanger = new ScriptedExchanger(ScriptedExchanger.issuing(clock, Duration.ofSeconds(1)));
+    FakeScheduler scheduler = FakeScheduler.inline(clock);
+    RefreshingCredentialSource source = source(exchanger, scheduler);
+
+    assertThatThrownBy(source::get).isInstanceOf(CredentialUnavailableException.class)
+        .hasMessageContaining("valid for only 1s").hasMessageContaining("less than the 30s minimum");
+    for (int i = 0; i < 600; i++) {
+      scheduler.advance(Duration.ofSeconds(1));
+      assertThat(source.peek()).isNull();
+    }
+
+    // Ten minutes with the 30 s backoff cap (15 s at random 0.5), not one exchange per second.
+    assertThat(exchanger.calls()).isBetween(40, 50);
+  }
+
+  @Test
+  void run_credentialOfExactlyTheMinimumLifetime_isServed() throws Exception {
+    ScriptedExchanger exchanger = new ScriptedExchanger(ScriptedExchanger.issuing(clock, RefreshPolicy.MIN_LIFETIME));
+    RefreshingCredentialSource source = source(exchanger, FakeScheduler.inline(clock));
+
+    assertThat(source.get().lifetime()).isEqualTo(RefreshPolicy.MIN_LIFETIME);
+  }
+
+  @Test
   void start_coldSource_queuesOneExchangeAndReturnsAtOnce() {
     ScriptedExchanger exchanger = new ScriptedExchanger(ScriptedExchanger.issuing(clock, HOUR));
     FakeScheduler scheduler = FakeScheduler.queued(clock);
