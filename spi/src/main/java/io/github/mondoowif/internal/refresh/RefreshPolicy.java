@@ -28,6 +28,16 @@ public final class RefreshPolicy {
    */
   public static final Duration MIN_LIFETIME = CAP_WITHOUT_CREDENTIAL;
 
+  /**
+   * How far the wall clock may step back behind a credential's obtainedAt before its schedule is no longer
+   * trusted. Every point was computed with the clock of that moment; when the clock was far ahead then
+   * and has been corrected since (an expired-looking certificate got the configured lifetime, say), the
+   * credential may be served past its certificate's real end. Past this step back the credential counts
+   * as stale: still served, and replaced by a refresh under the corrected clock. Small NTP steps are
+   * well inside the expiry margin and change nothing.
+   */
+  public static final Duration CLOCK_STEP_BACK = Duration.ofMinutes(1);
+
   private static final long EXPIRY_MARGIN_CAP_MS = 60_000;
   private static final long MIN_CAP_MS = 1_000;
 

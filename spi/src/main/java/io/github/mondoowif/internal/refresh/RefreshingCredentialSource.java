@@ -37,14 +37,17 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>Everything a reader needs is one immutable {@link State} behind one volatile field, with the stale
  *       and expired points precomputed as epoch milliseconds. The fresh path is a volatile read, one
- *       {@link Clock#millis()} and a {@code long} comparison: no lock, no allocation.
+ *       {@link Clock#millis()} and two {@code long} comparisons: no lock, no allocation.
  *   <li>Single flight: at most one attempt is in flight, an incomplete {@link CompletableFuture} that every
  *       waiter shares, so all see the same credential or the same failure. It is started under a lock
  *       that the fresh path never touches.
  *   <li>Wall-clock time ({@link Clock}), not a monotonic ticker: expiry is an absolute instant written in
  *       the certificate, and the hot path compares against it. The timers of the {@link RefreshScheduler}
- *       are only a prompt; if the wall clock jumps, the first {@code get()} after it notices by itself.
- *       Waiting times of callers, in contrast, are real time ({@link System#nanoTime()}).
+ *       are only a prompt; if the wall clock jumps ahead, the first {@code get()} after it notices by
+ *       itself. If it steps back more than {@link RefreshPolicy#CLOCK_STEP_BACK} behind the moment the
+ *       credential was obtained, the points computed then are not trusted: the credential counts as stale
+ *       and one refresh recomputes them under the corrected clock. Waiting times of callers, in contrast,
+ *       are real time ({@link System#nanoTime()}).
  *   <li>After a failure the next attempt is planned with backoff, and until then neither the stale path
  *       nor expired callers start another one: an outage of Mondoo or of a metadata endpoint costs a
  *       bounded number of requests however many threads call {@code get()}. While the current credential
@@ -103,7 +106,8 @@ public final class RefreshingCredentialSource implements AutoCloseable {
   /** A valid credential, waiting up to the configured wait timeout when none is. */
   public MondooCredential get() throws MondooWifException {
     State s = state;
-    if (clock.millis() < s.staleAt) {
+    long now = clock.millis();
+    if (now < s.staleAt && now >= s.trustedFrom) {
       return s.credential;
     }
     return slowPath(waitTimeoutNanos, waitTimeout);
@@ -113,7 +117,8 @@ public final class RefreshingCredentialSource implements AutoCloseable {
   public MondooCredential get(Duration maxWait) throws MondooWifException {
     Objects.requireNonNull(maxWait, "maxWait");
     State s = state;
-    if (clock.millis() < s.staleAt) {
+    long now = clock.millis();
+    if (now < s.staleAt && now >= s.trustedFrom) {
       return s.credential;
     }
     return slowPath(saturatedNanos(maxWait), maxWait);
@@ -130,7 +135,9 @@ public final class RefreshingCredentialSource implements AutoCloseable {
    * is already planned. Returns at once.
    */
   public void start() {
-    if (!closed && clock.millis() >= state.staleAt) {
+    State s = state;
+    long now = clock.millis();
+    if (!closed && (now >= s.staleAt || now < s.trustedFrom)) {
       refresh(false);
     }
   }
@@ -163,7 +170,7 @@ public final class RefreshingCredentialSource implements AutoCloseable {
       phase = CredentialStatus.Phase.CLOSED;
     } else if (s.credential == null) {
       phase = CredentialStatus.Phase.NONE;
-    } else if (now < s.staleAt) {
+    } else if (now < s.staleAt && now >= s.trustedFrom) {
       phase = CredentialStatus.Phase.FRESH;
     } else if (now < s.expiredAt) {
       phase = CredentialStatus.Phase.STALE;
@@ -223,9 +230,10 @@ public final class RefreshingCredentialSource implements AutoCloseable {
       }
       State s = state;
       long now = clock.millis();
-      if (now < s.staleAt) {
+      if (now < s.staleAt && now >= s.trustedFrom) {
         return s.credential;
       }
+      // Stale, or the clock stepped back behind when it was obtained: served while one refresh runs.
       if (now < s.expiredAt) {
         if (inFlight == null && now >= s.retryAt) {
           refresh(false);
@@ -562,6 +570,8 @@ public final class RefreshingCredentialSource implements AutoCloseable {
     final MondooCredential credential;
     final long staleAt;
     final long expiredAt;
+    /** Before this the clock has stepped back behind obtainedAt: the credential counts as stale. */
+    final long trustedFrom;
     final int failures;
     final MondooWifException lastError;
     /** No attempt on demand before this: the backoff after a failure. */
@@ -577,6 +587,8 @@ public final class RefreshingCredentialSource implements AutoCloseable {
         long retryAt, long nextRefreshAt, long lastSuccessAt, long refreshCount, boolean servedAtLastFailure) {
       this.credential = credential;
       this.staleAt = staleAt;
+      this.trustedFrom = credential == null ? NONE
+          : credential.obtainedAt().toEpochMilli() - RefreshPolicy.CLOCK_STEP_BACK.toMillis();
       this.expiredAt = expiredAt;
       this.failures = failures;
       this.lastError = lastError;

@@ -454,6 +454,41 @@ class RefreshingCredentialSourceTest {
   }
 
   @Test
+  void get_clockSteppedBackBehindObtainedAt_servesCurrentAndRefreshesOnce() throws Exception {
+    ScriptedExchanger exchanger = new ScriptedExchanger(ScriptedExchanger.issuing(clock, HOUR));
+    FakeScheduler scheduler = FakeScheduler.queued(clock);
+    RefreshingCredentialSource source = source(exchanger, scheduler);
+    source.start();
+    scheduler.runQueued();
+    MondooCredential first = source.peek();
+
+    clock.setMillis(T0.toEpochMilli() - RefreshPolicy.CLOCK_STEP_BACK.toMillis() - 1);
+
+    assertThat(source.get()).isSameAs(first);
+    assertThat(source.get()).isSameAs(first);
+    assertThat(source.status().phase).isEqualTo(CredentialStatus.Phase.STALE);
+    assertThat(scheduler.runQueued()).isEqualTo(1);
+    assertThat(source.get()).isNotSameAs(first);
+    assertThat(source.get().obtainedAt()).isEqualTo(clock.instant());
+    assertThat(exchanger.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void get_clockSteppedBackWithinTolerance_staysFresh() throws Exception {
+    ScriptedExchanger exchanger = new ScriptedExchanger(ScriptedExchanger.issuing(clock, HOUR));
+    FakeScheduler scheduler = FakeScheduler.queued(clock);
+    RefreshingCredentialSource source = source(exchanger, scheduler);
+    source.start();
+    scheduler.runQueued();
+
+    clock.setMillis(T0.toEpochMilli() - RefreshPolicy.CLOCK_STEP_BACK.toMillis());
+
+    assertThat(source.get()).isSameAs(source.peek());
+    assertThat(scheduler.queuedExchanges()).isZero();
+    assertThat(source.status().phase).isEqualTo(CredentialStatus.Phase.FRESH);
+  }
+
+  @Test
   void start_coldSource_queuesOneExchangeAndReturnsAtOnce() {
     ScriptedExchanger exchanger = new ScriptedExchanger(ScriptedExchanger.issuing(clock, HOUR));
     FakeScheduler scheduler = FakeScheduler.queued(clock);
