@@ -8,6 +8,7 @@ import io.github.mondoowif.internal.azure.AzureSource;
 import io.github.mondoowif.internal.discovery.ProviderRegistry;
 import io.github.mondoowif.internal.jwt.JwtClaims;
 import io.github.mondoowif.internal.sts.StsClient;
+import io.github.mondoowif.internal.time.Durations;
 import io.github.mondoowif.spi.CredentialProvider;
 import io.github.mondoowif.spi.SubjectToken;
 import io.github.mondoowif.spi.TokenSourceException;
@@ -24,6 +25,7 @@ public final class CredentialExchange {
   private final StsClient sts;
   private volatile CredentialProvider provider;
   private boolean issuerDefaultLogged;
+  private boolean expiredCertificateLast;
 
   public CredentialExchange(ProviderRuntime runtime, ProviderRegistry registry, StsClient sts) {
     this.runtime = runtime;
@@ -76,7 +78,31 @@ public final class CredentialExchange {
     MondooWifConfig config = runtime.config();
     String issuer = resolveIssuer(p, token);
     String base64 = sts.exchange(config.universeDomain(), config.audience(), issuer, token);
-    return MondooCredential.parse(base64, p.name(), Instant.now(runtime.clock()), config.credentialLifetime());
+    MondooCredential credential =
+        MondooCredential.parse(base64, p.name(), Instant.now(runtime.clock()), config.credentialLifetime());
+    noteExpiredCertificate(credential, config);
+    return credential;
+  }
+
+  /**
+   * A certificate that is already past its notAfter when it arrives gets the configured lifetime instead
+   * (mondoo-sts.md §2). That keeps the application running, but it is never normal: the host's clock is
+   * usually ahead of Mondoo's. Say so once when it starts, not at every refresh.
+   */
+  private void noteExpiredCertificate(MondooCredential c, MondooWifConfig config) {
+    Instant notAfter = c.certificate().getNotAfter().toInstant();
+    boolean expired = notAfter.isBefore(c.expiresAt()) && !notAfter.isAfter(c.obtainedAt());
+    if (expired && !expiredCertificateLast) {
+      Log.warn("Mondoo's STS issued a credential (sha256=" + c.fingerprint() + ") whose certificate expired at "
+          + notAfter + ", before it arrived (now " + c.obtainedAt() + " by this host's clock): the host's clock is "
+          + "probably ahead. It is used until " + c.expiresAt() + " per mondoo.wif.credential-lifetime = "
+          + Durations.format(config.credentialLifetime()) + " (" + config.originOf(ConfigKeys.CREDENTIAL_LIFETIME)
+          + "); check the clock (NTP)");
+    } else if (expired) {
+      Log.debug("the certificate of credential sha256=" + c.fingerprint() + " expired at " + notAfter
+          + "; using mondoo.wif.credential-lifetime");
+    }
+    expiredCertificateLast = expired;
   }
 
   /** Fetch, then exchange. */

@@ -47,6 +47,7 @@ class RefreshAgainstServersTest {
   private final FakeClock clock = new FakeClock(T0);
   private final FakeScheduler scheduler = FakeScheduler.inline(clock);
   private volatile int stsStatus = 200;
+  private volatile Duration certificateLifetime = Duration.ofHours(1);
 
   @BeforeEach
   void servers() {
@@ -66,7 +67,7 @@ class RefreshAgainstServersTest {
               .body("{\"code\":" + (status == 503 ? 14 : 16) + ",\"message\":\"test says " + status + "\"}").build();
         }
         return new MockResponse.Builder().code(200)
-            .body(FakeMondoo.stsResponse(FakeMondoo.base64Credential(clock.instant().plus(Duration.ofHours(1)))))
+            .body(FakeMondoo.stsResponse(FakeMondoo.base64Credential(clock.instant().plus(certificateLifetime))))
             .build();
       }
     });
@@ -217,6 +218,23 @@ class RefreshAgainstServersTest {
 
     assertThat(sts.getRequestCount()).isEqualTo(3);
     assertThat(fetches.get()).isEqualTo(3);
+  }
+
+  @Test
+  void exchange_certificateAlreadyExpired_servedForConfiguredLifetimeAndWarnedOnceNotPerRefresh() throws Exception {
+    certificateLifetime = Duration.ofMinutes(-5);
+    RefreshingCredentialSource source = source(new CloudShellProvider());
+    try (LogCapture log = new LogCapture()) {
+      MondooCredential first = source.get();
+      scheduler.advanceTo(source.staleAtMillis());
+      scheduler.advanceTo(source.staleAtMillis());
+
+      assertThat(first.expiresAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
+      assertThat(source.status().refreshCount).isEqualTo(3);
+      assertThat(log.at(java.util.logging.Level.WARNING)).singleElement().asString()
+          .contains("certificate expired at " + T0.minus(Duration.ofMinutes(5)), "the host's clock is probably ahead",
+              "mondoo.wif.credential-lifetime = 1h (default)");
+    }
   }
 
   @Test
