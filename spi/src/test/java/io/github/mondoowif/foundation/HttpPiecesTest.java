@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mondoowif.internal.http.Backoff;
 import io.github.mondoowif.internal.http.HttpClients;
+import io.github.mondoowif.internal.http.HttpResult;
 import io.github.mondoowif.internal.http.RetryAfter;
 import io.github.mondoowif.internal.http.RetryPolicy;
 import java.net.Proxy;
@@ -72,5 +73,19 @@ class HttpPiecesTest {
     assertThat(c.followRedirects()).isFalse();
     assertThat(c.connectTimeoutMillis()).isEqualTo(2000);
     assertThat(c.readTimeoutMillis()).isEqualTo(2000);
+  }
+
+  @Test
+  void redirectHint_namesOnlyWhereTheRedirectPointed_andNothingForOtherStatuses() {
+    HttpResult absolute = new HttpResult(302, okhttp3.Headers.of("Location", "http://evil.example:8080/t?token=abc"), "", 1);
+    HttpResult relative = new HttpResult(307, okhttp3.Headers.of("Location", "/elsewhere"), "", 1);
+    HttpResult none = new HttpResult(301, okhttp3.Headers.of(), "", 1);
+
+    assertThat(absolute.redirectHint()).contains("redirect to http://evil.example:8080;", "never followed")
+        .doesNotContain("token");
+    assertThat(relative.redirectHint()).contains("redirect to a relative location");
+    assertThat(none.redirectHint()).contains("no Location header");
+    assertThat(new HttpResult(200, okhttp3.Headers.of(), "", 1).redirectHint()).isNull();
+    assertThat(new HttpResult(404, okhttp3.Headers.of(), "", 1).redirectHint()).isNull();
   }
 }

@@ -26,7 +26,9 @@ public final class AzureErrors {
     String detail = AzureTokenResponse.describeError(result.body);
     String attempts = result.attempts > 1 ? " after " + result.attempts + " attempts" : "";
     String hint;
-    if (s == 400) {
+    if (result.redirectHint() != null) {
+      hint = result.redirectHint();
+    } else if (s == 400) {
       hint = "the endpoint knows no such identity or resource: check that the " + identity
           + " is assigned to this host and that " + asked + " is right (mondoo.wif.azure.resource)";
     } else if (s == 403 && result.body != null && result.body.contains(UNREACHABLE_NETWORK)) {
@@ -74,7 +76,9 @@ public final class AzureErrors {
     boolean expiredAssertion = hasCode(codes, description, 700024);
     String hint;
     boolean retryable = RetryPolicy.transientStatus(s);
-    if (hasCode(codes, description, 70021)) {
+    if (result.redirectHint() != null) {
+      hint = result.redirectHint();
+    } else if (hasCode(codes, description, 70021)) {
       hint = "AADSTS70021: no federated identity credential of the app matches the presented token. Check the "
           + "federated credential's issuer (the cluster's OIDC issuer URL), subject "
           + "(system:serviceaccount:<namespace>:<service-account>) and audience (api://AzureADTokenExchange)";

@@ -178,7 +178,9 @@ public final class GcpProvider implements CredentialProvider {
   private static TokenSourceException failure(String describe, HttpResult result, String audience) {
     int s = result.status;
     String hint;
-    if (s == 404) {
+    if (result.redirectHint() != null) {
+      hint = result.redirectHint();
+    } else if (s == 404) {
       hint = "no default service account: attach one to the VM, or on GKE bind the pod's Kubernetes service "
           + "account to a Google service account (Workload Identity)";
     } else if (s == 403) {

@@ -124,7 +124,9 @@ public final class GitHubActionsProvider implements CredentialProvider {
   private static TokenSourceException failure(String describe, HttpResult result, String audience) {
     int s = result.status;
     String hint;
-    if (s == 401 || s == 403) {
+    if (result.redirectHint() != null) {
+      hint = result.redirectHint();
+    } else if (s == 401 || s == 403) {
       hint = "GitHub refused " + TOKEN_ENV + ": it is valid only while its job runs, and only for a job with "
           + "\"permissions: id-token: write\"";
     } else if (s == 400) {
