@@ -70,6 +70,17 @@ public final class AgentStartup {
     }
     boolean required = isTrue(raw(ConfigKeys.REQUIRED, args, env));
 
+    // The instrumentation is the longest job (byte-buddy's class loading): start it first, in parallel with
+    // everything else. inject-env comes only from arguments, properties or environment, never the WIF file.
+    String policy = InjectEnvPolicy.resolve(raw(ConfigKeys.INJECT_ENV, args, env));
+    System.setProperty(ProcessBuilderAdvice.POLICY_PROPERTY, policy);
+    CountDownLatch instrumented = new CountDownLatch(1);
+    if (InjectEnvPolicy.NONE.equals(policy)) {
+      instrumented.countDown();
+    } else {
+      daemon("mondoo-wif-agent-instrument", new Instrument(instrumentation, policy, console, instrumented));
+    }
+
     MondooWifConfig config;
     try {
       config = MondooWifConfig.load(
@@ -94,13 +105,11 @@ public final class AgentStartup {
           + " instead of mondoo.wif.startup-timeout=0");
       timeout = DEFAULT_STARTUP_TIMEOUT;
     }
-    String policy = InjectEnvPolicy.resolve(config.setting(ConfigKeys.INJECT_ENV).orElse(InjectEnvPolicy.ALL));
     String outputFile = config.setting(ConfigKeys.OUTPUT_FILE).orElse(null);
     FileOutput file = outputFile == null ? null : new FileOutput(Paths.get(outputFile));
     String fileProblem = file == null ? null : file.problem();
 
     PropertyOutput property = new PropertyOutput();
-    System.setProperty(ProcessBuilderAdvice.POLICY_PROPERTY, policy);
     property.markActive();
     CredentialOutputs outputs =
         new CredentialOutputs(console, property, file, Clock.systemUTC(), startNanos, !timeout.isZero());
@@ -112,12 +121,6 @@ public final class AgentStartup {
       Runtime.getRuntime().addShutdownHook(new Thread(new FileCleanup(file), "mondoo-wif-agent-cleanup"));
     }
 
-    CountDownLatch instrumented = new CountDownLatch(1);
-    if (InjectEnvPolicy.NONE.equals(policy)) {
-      instrumented.countDown();
-    } else {
-      daemon("mondoo-wif-agent-instrument", new Instrument(instrumentation, policy, console, instrumented));
-    }
     daemon("mondoo-wif-agent-start", new StartEngine(config, outputs, console));
 
     if (timeout.isZero()) {
