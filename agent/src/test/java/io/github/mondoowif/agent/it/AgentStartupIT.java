@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.mondoowif.agent.it.apps.PrintCredentialApp;
 import io.github.mondoowif.internal.Secrets;
 import io.github.mondoowif.testing.FakeMondoo;
+import com.sun.tools.attach.VirtualMachine;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.RecordedRequest;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AgentStartupIT {
   private final FakeIdentity fake = new FakeIdentity();
+  @TempDir Path dir;
 
   AgentStartupIT() throws Exception {}
 
@@ -112,5 +119,51 @@ class AgentStartupIT {
         .contains("keytool");
     assertThat(fake.exchanges.get()).isZero();
     assertThat(fake.azure.getRequestCount()).isZero();
+  }
+
+  @Test
+  void premain_settingsFromTheConsolesWifFileNamedByASystemProperty_work() throws Exception {
+    Path wif = dir.resolve("mondoo-wif.json");
+    Files.writeString(wif, "{\"universeDomain\":\"" + fake.universeDomain() + "\","
+        + "\"scopes\":[\"//iam.api.mondoo.app/roles/agent\"],\"type\":\"external_account\","
+        + "\"audience\":\"" + FakeMondoo.SPACE + "\","
+        + "\"subjectTokenType\":\"urn:ietf:params:oauth:token-type:jwt\","
+        + "\"issuerUri\":\"" + FakeMondoo.ISSUER + "\"}");
+
+    Jvm.Result r = Jvm.withAgent(null).env("MSI_ENDPOINT", fake.msiEndpoint())
+        .option("-Dmondoo.wif.config=" + wif)
+        .run(PrintCredentialApp.class);
+
+    assertThat(r.exit).as(r.toString()).isZero();
+    assertThat(r.value("atMain")).isEqualTo(Secrets.fingerprint(fake.issued.get(0)));
+    assertThat(fake.sts.takeRequest().getBody().utf8()).contains("\"issuer_uri\":\"" + FakeMondoo.ISSUER + "\"");
+  }
+
+  @Test
+  void agentmain_attachedToARunningJvm_thePropertyAppears() throws Exception {
+    Path out = dir.resolve("out.txt");
+    ProcessBuilder pb = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
+        "-cp", Jvm.APP_CLASSES.toString(), PrintCredentialApp.class.getName(), "30000")
+        .redirectOutput(out.toFile()).redirectErrorStream(true);
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().put("MSI_ENDPOINT", fake.msiEndpoint());
+    pb.environment().put("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:9");
+    Process p = pb.start();
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(out).contains("active="));
+      VirtualMachine vm = VirtualMachine.attach(Long.toString(p.pid()));
+      try {
+        vm.loadAgent(Jvm.AGENT_JAR.toString(), fake.agentArgs());
+      } finally {
+        vm.detach();
+      }
+      assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
+      String printed = Files.readString(out);
+      assertThat(printed).contains("atMain=none")
+          .contains("later=" + Secrets.fingerprint(fake.issued.get(0)));
+    } finally {
+      p.destroyForcibly();
+    }
   }
 }

@@ -15,6 +15,7 @@ public final class PrintCredentialApp {
     System.out.println("atMain=" + AppSupport.fp(atMain));
     System.out.println("mrn=" + AppSupport.mrn(atMain));
     System.out.println("active=" + System.getProperty("mondoo.wif.agent.active"));
+    System.out.flush();
     if (args.length > 0) {
       String later = AppSupport.awaitChange(atMain, Long.parseLong(args[0]));
       System.out.println("later=" + AppSupport.fp(later));
