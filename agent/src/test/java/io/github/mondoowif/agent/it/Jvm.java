@@ -32,6 +32,7 @@ final class Jvm {
   private final Map<String, String> env = new LinkedHashMap<>();
   private String classPath = APP_CLASSES.toString();
   private boolean agent = true;
+  private boolean quickJit = true;
 
   Jvm() {
     env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -52,6 +53,12 @@ final class Jvm {
     Jvm jvm = new Jvm();
     jvm.agent = false;
     return jvm;
+  }
+
+  /** Default JIT settings, as users run: for measuring. */
+  Jvm defaultJit() {
+    this.quickJit = false;
+    return this;
   }
 
   Jvm java(Path java) {
@@ -89,7 +96,9 @@ final class Jvm {
     if (agent) {
       command.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
     }
-    command.add("-XX:TieredStopAtLevel=1");
+    if (quickJit) {
+      command.add("-XX:TieredStopAtLevel=1"); // short-lived test JVMs start faster with C1 only
+    }
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classPath);

@@ -34,15 +34,19 @@ public final class StartupBenchmark {
     }
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     try (FakeIdentity fake = new FakeIdentity()) {
-      Jvm none = Jvm.withoutAgent();
-      Jvm blocking = Jvm.withAgent(fake.agentArgs()).env("MSI_ENDPOINT", fake.msiEndpoint());
-      Jvm noWait = Jvm.withAgent(fake.agentArgs("startup-timeout=0")).env("MSI_ENDPOINT", fake.msiEndpoint());
-      for (Jvm j : List.of(none, blocking, noWait)) {
+      Jvm none = Jvm.withoutAgent().defaultJit();
+      Jvm blocking = Jvm.withAgent(fake.agentArgs()).env("MSI_ENDPOINT", fake.msiEndpoint()).defaultJit();
+      Jvm noWait = Jvm.withAgent(fake.agentArgs("startup-timeout=0")).env("MSI_ENDPOINT", fake.msiEndpoint())
+          .defaultJit();
+      Jvm noChildren = Jvm.withAgent(fake.agentArgs("inject-env=none")).env("MSI_ENDPOINT", fake.msiEndpoint())
+          .defaultJit();
+      for (Jvm j : List.of(none, blocking, noWait, noChildren)) {
         j.run(PrintCredentialApp.class); // warm the page cache and CDS
       }
       List<Long> a = new ArrayList<>();
       List<Long> b = new ArrayList<>();
       List<Long> c = new ArrayList<>();
+      List<Long> d = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
         a.add(none.run(PrintCredentialApp.class).millisToMain());
         Jvm.Result rb = blocking.run(PrintCredentialApp.class);
@@ -51,10 +55,13 @@ public final class StartupBenchmark {
         }
         b.add(rb.millisToMain());
         c.add(noWait.run(PrintCredentialApp.class).millisToMain());
+        d.add(noChildren.run(PrintCredentialApp.class).millisToMain());
       }
       System.out.println("no agent             " + summary(a));
       System.out.println("agent, blocking      " + summary(b) + "  (+" + (median(b) - median(a)) + " ms median)");
       System.out.println("agent, timeout=0     " + summary(c) + "  (+" + (median(c) - median(a)) + " ms median)");
+      System.out.println("agent, inject-env=none (blocking, no byte-buddy) " + summary(d) + "  (+"
+          + (median(d) - median(a)) + " ms median)");
     }
   }
 
