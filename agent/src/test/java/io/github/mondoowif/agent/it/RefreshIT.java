@@ -26,12 +26,12 @@ class RefreshIT {
 
   @Test
   void refresh_shortLivedCredential_everyOutputIsReplacedBeforeExpiryAndNoSecretIsPrinted() throws Exception {
-    fake.lifetime = Duration.ofSeconds(16);
+    fake.lifetime = Duration.ofSeconds(24);
     Path file = dir.resolve("mondoo.json");
 
     Jvm.Result r = Jvm.withAgent(fake.agentArgs("output-file=" + file, "debug=true"))
         .env("MSI_ENDPOINT", fake.msiEndpoint())
-        .run(RefreshApp.class, "30000", file.toString());
+        .run(RefreshApp.class, "40000", file.toString());
 
     assertThat(r.exit).as(r.toString()).isZero();
     assertThat(fake.issued).as(r.toString()).hasSizeGreaterThanOrEqualTo(2);
