@@ -71,7 +71,41 @@ public final class Secrets {
     if (text == null) {
       return null;
     }
-    return TOKENISH.matcher(text).replaceAll(m -> "<redacted sha256=" + fingerprint(m.group()) + ">");
+    return TOKENISH.matcher(text).replaceAll(m -> secretShaped(m.group())
+        ? "<redacted sha256=" + fingerprint(m.group()) + ">"
+        : java.util.regex.Matcher.quoteReplacement(m.group()));
+  }
+
+  /**
+   * A JWT, or a long run that looks like base64 rather than like a URL path, an issuer or an mrn: those
+   * split on {@code /} into words, ports and GUIDs, while a blob has a long segment mixing letters and
+   * digits with hardly a dash.
+   */
+  static boolean secretShaped(String run) {
+    if (run.startsWith("eyJ") || run.indexOf('/') < 0) {
+      return true;
+    }
+    for (String segment : run.split("/")) {
+      if (segment.length() >= 20 && blobLike(segment)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean blobLike(String segment) {
+    boolean letter = false;
+    boolean digit = false;
+    int dashes = 0;
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      letter |= Character.isLetter(c);
+      digit |= Character.isDigit(c);
+      if (c == '-') {
+        dashes++;
+      }
+    }
+    return letter && digit && dashes <= 2;
   }
 
   private static final java.util.regex.Pattern TOKENISH =
