@@ -89,6 +89,7 @@ public final class LocalDemo {
     List<String> command = List.of(
         Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
         "-javaagent:" + agentJar.toAbsolutePath() + "=" + agentArgs,
+        "-Ddemo.launched=" + System.currentTimeMillis(),
         "-cp", System.getProperty("java.class.path"),
         DemoApp.class.getName());
     out.println("       starting the application: java -javaagent:" + agentJar.getFileName() + "=… "
@@ -97,7 +98,7 @@ public final class LocalDemo {
     pb.environment().put("AZURE_POD_IDENTITY_AUTHORITY_HOST", azure.authorityHost());
     pb.environment().remove("MONDOO_CONFIG_BASE64");
     Process app = pb.start();
-    Thread errors = pump(app.getErrorStream(), "agent│ ");
+    Thread errors = pump(app.getErrorStream(), "  err│ ");
     try (BufferedReader r = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
