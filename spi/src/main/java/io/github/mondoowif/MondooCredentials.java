@@ -1,5 +1,6 @@
 package io.github.mondoowif;
 
+import io.github.mondoowif.internal.AgentHandoff;
 import io.github.mondoowif.internal.ConfigKeys;
 import io.github.mondoowif.internal.CredentialExchange;
 import io.github.mondoowif.internal.ProviderRuntime;
@@ -89,11 +90,19 @@ public final class MondooCredentials implements AutoCloseable {
    * The current credential for the default configuration, loaded from system properties, environment and
    * the WIF file on first use.
    *
+   * <p>Under the {@code -javaagent}, this is the agent's credential: the agent already exchanged and keeps
+   * refreshing it, so no second exchange happens here. The hand-off goes through the system property
+   * {@code mondoo.config.base64} because the agent's copy of these classes is relocated.
+   *
    * @throws ConfigException when the configuration is missing or invalid
    * @throws CredentialUnavailableException when no valid credential could be obtained in time; its cause
    *     is the failure, and the message says why
    */
   public static MondooCredential get() throws MondooWifException {
+    // Before defaultInstance(): an agent configured only by its arguments leaves no audience to load here.
+    if (AgentHandoff.active()) {
+      return AgentHandoff.system().credential();
+    }
     return defaultInstance().credential();
   }
 

@@ -66,57 +66,49 @@ public final class Secrets {
     return s.substring(i).isBlank() ? result : result + "…";
   }
 
-  /**
-   * Replaces anything shaped like a JWT or a long base64 run with {@code <redacted sha256=…>}.
-   *
-   * <p>http(s) URLs are treated piece by piece: their host and port are never secret, and a path is
-   * judged one segment at a time, so {@code http://host:8080/SecureTokenService/ExchangeExternalToken} or
-   * an issuer {@code https://sts.windows.net/<tenant-id>/} stays readable (as one run of base64-like
-   * characters it would look like a token). A query or fragment is judged whole, as any other text.
-   */
+  /** Replaces anything shaped like a JWT or a long base64 run with {@code <redacted sha256=…>}. */
   public static String redactTokens(String text) {
     if (text == null) {
       return null;
     }
-    java.util.regex.Matcher url = URL.matcher(text);
-    StringBuilder out = new StringBuilder(text.length());
-    int last = 0;
-    while (url.find()) {
-      out.append(redactRuns(text.substring(last, url.start())));
-      int pathStart = url.start(1);
-      int pathEnd = url.end(2);
-      out.append(redactRuns(text.substring(url.start(), pathStart))); // user info may hold a password
-      for (java.util.regex.Matcher segment = SEGMENT.matcher(text).region(pathStart, pathEnd); segment.find(); ) {
-        String s = segment.group();
-        out.append(TOKENISH_SEGMENT.matcher(s).matches() ? redacted(s) : s);
-      }
-      out.append(redactRuns(text.substring(pathEnd, url.end())));
-      last = url.end();
+    return TOKENISH.matcher(text).replaceAll(m -> secretShaped(m.group())
+        ? "<redacted sha256=" + fingerprint(m.group()) + ">"
+        : java.util.regex.Matcher.quoteReplacement(m.group()));
+  }
+
+  /**
+   * A JWT, or a long run that looks like base64 rather than like a URL path, an issuer or an mrn: those
+   * split on {@code /} into words, ports and GUIDs, while a blob has a long segment mixing letters and
+   * digits with hardly a dash.
+   */
+  static boolean secretShaped(String run) {
+    if (run.startsWith("eyJ") || run.indexOf('/') < 0) {
+      return true;
     }
-    out.append(redactRuns(text.substring(last)));
-    return out.toString();
+    for (String segment : run.split("/")) {
+      if (segment.length() >= 20 && blobLike(segment)) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  private static String redactRuns(String text) {
-    return TOKENISH.matcher(text).replaceAll(m -> redacted(m.group()));
-  }
-
-  private static String redacted(String secret) {
-    return "<redacted sha256=" + fingerprint(secret) + ">";
+  private static boolean blobLike(String segment) {
+    boolean letter = false;
+    boolean digit = false;
+    int dashes = 0;
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      letter |= Character.isLetter(c);
+      digit |= Character.isDigit(c);
+      if (c == '-') {
+        dashes++;
+      }
+    }
+    return letter && digit && dashes <= 2;
   }
 
   private static final java.util.regex.Pattern TOKENISH =
       java.util.regex.Pattern.compile(
           "eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.?[A-Za-z0-9_-]*|[A-Za-z0-9+/_-]{40,}={0,2}");
-
-  /** A URL: group 1 is its path (possibly empty), group 2 is empty and marks where the path ends. */
-  private static final java.util.regex.Pattern URL =
-      java.util.regex.Pattern.compile("(?i:https?)://[^/?#\\s\"'<>]*([^?#\\s\"'<>]*)()[^\\s\"'<>]*");
-
-  /** A path segment, or the slash between two. */
-  private static final java.util.regex.Pattern SEGMENT = java.util.regex.Pattern.compile("/|[^/]+");
-
-  /** A segment that is a token by itself: a JWT, or a long run of base64 without slashes. */
-  private static final java.util.regex.Pattern TOKENISH_SEGMENT =
-      java.util.regex.Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.?[A-Za-z0-9_-]*|[A-Za-z0-9+_-]{40,}={0,2}");
 }

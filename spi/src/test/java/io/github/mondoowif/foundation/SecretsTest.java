@@ -13,6 +13,23 @@ import org.junit.jupiter.api.Test;
 class SecretsTest {
 
   @Test
+  void redactTokens_urlsIssuersAndMrns_areLeftReadable() {
+    String text = "Mondoo's STS at http://127.0.0.1:41363/SecureTokenService/ExchangeExternalToken refused; "
+        + "issuer_uri=https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/ mrn "
+        + "//agents.api.mondoo.app/spaces/test-space-1/serviceaccounts/sa-123";
+
+    assertThat(Secrets.redactTokens(text)).isEqualTo(text);
+  }
+
+  @Test
+  void redactTokens_base64BlobWithSlashes_isRedacted() {
+    String blob = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1L7VLPHCgcBIjAN/Ab7Qx2KdE3pL9xYzW8vRt";
+
+    assertThat(Secrets.redactTokens("key " + blob + " end"))
+        .isEqualTo("key <redacted sha256=" + Secrets.fingerprint(blob) + "> end");
+  }
+
+  @Test
   void fingerprint_isTwelveHexDigitsOfSha256() {
     // sha256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
     assertThat(Secrets.fingerprint("abc")).isEqualTo("ba7816bf8f01");

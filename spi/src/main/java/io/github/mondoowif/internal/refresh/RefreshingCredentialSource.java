@@ -7,6 +7,7 @@ import io.github.mondoowif.MondooWifException;
 import io.github.mondoowif.internal.Log;
 import io.github.mondoowif.internal.Secrets;
 import io.github.mondoowif.internal.time.Durations;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -398,7 +399,7 @@ public final class RefreshingCredentialSource implements AutoCloseable {
       }
       f.complete(c);
       if (prev.failures > 0) {
-        Log.info("Mondoo credential '" + name + "' (" + c.provider() + "): refresh recovered after "
+        Log.stateChange(Level.INFO, "Mondoo credential '" + name + "' (" + c.provider() + "): refresh recovered after "
             + prev.failures + " consecutive failure" + (prev.failures == 1 ? "" : "s") + "; new credential "
             + describe(c));
       } else {
@@ -433,11 +434,11 @@ public final class RefreshingCredentialSource implements AutoCloseable {
       }
       f.completeExceptionally(error);
       if (failures == 1) {
-        Log.warn("Mondoo credential '" + name + "' (" + providerOf(prev) + "): refresh failing (1 consecutive "
+        Log.stateChange(Level.WARNING, "Mondoo credential '" + name + "' (" + providerOf(prev) + "): refresh failing (1 consecutive "
             + "failure); " + (valid ? "still serving the current credential until " + Instant.ofEpochMilli(prev.expiredAt)
                 : "no valid credential to serve") + "; retrying with backoff. Reason: " + sanitised(error));
       } else if (prev.servedAtLastFailure && !valid) {
-        Log.warn("Mondoo credential '" + name + "' (" + providerOf(prev) + "): the credential is no longer "
+        Log.stateChange(Level.WARNING, "Mondoo credential '" + name + "' (" + providerOf(prev) + "): the credential is no longer "
             + "served (" + failures + " consecutive failures); get() fails until a refresh succeeds. Reason: "
             + sanitised(error));
       }
@@ -524,10 +525,12 @@ public final class RefreshingCredentialSource implements AutoCloseable {
     return "mrn " + c.mrn() + ", expires " + c.expiresAt() + ", sha256=" + c.fingerprint();
   }
 
-  /** One line, bounded, token-shaped runs replaced by fingerprints: for logs and JMX. */
+  /**
+   * One line, bounded, token-shaped runs replaced by fingerprints: for logs and JMX. The library's own
+   * messages are clean already; a third-party provider's may not be.
+   */
   static String sanitised(Throwable error) {
-    String text = error.getClass().getSimpleName() + ": " + error.getMessage();
-    return Secrets.excerpt(text, 1000);
+    return Secrets.excerpt(error.getClass().getSimpleName() + ": " + error.getMessage(), 1000);
   }
 
   private static Instant instant(long millis) {
