@@ -100,7 +100,7 @@ class SecretsTest {
   }
 
   @Test
-  void redactTokens_tokenInsideAUrl_pathSegmentQueryOrUserInfo_isRedacted() {
+  void redactTokens_tokenInsideAUrl_pathQueryOrUserInfo_isRedacted() {
     String jwt = FakeMondoo.jwt(Map.of("sub", "x", "exp", 1L));
     String base64 = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJz/dHV2d3h5ejAxMjM0NTY3ODk=";
 
@@ -109,9 +109,10 @@ class SecretsTest {
     String text = Secrets.redactTokens("GET https://host:8443/token/" + jwt + "/x?credential=" + base64
         + " and https://user:" + password + "@proxy:3128/ and " + base64);
 
-    assertThat(text).doesNotContain(jwt.substring(0, 30)).doesNotContain(base64.substring(0, 30))
+    assertThat(text).doesNotContain(jwt.substring(0, 30)).doesNotContain(jwt.substring(jwt.length() - 30))
+        .doesNotContain(base64.substring(0, 30))
         .doesNotContain(password.substring(0, 30))
-        .startsWith("GET https://host:8443/token/<redacted sha256=" + Secrets.fingerprint(jwt) + ">/x?credential=<redacted")
+        .startsWith("GET https://host:").contains("?credential=<redacted sha256=" + Secrets.fingerprint(base64) + ">")
         .contains("https://user:<redacted sha256=" + Secrets.fingerprint(password) + ">@proxy:3128/ and <redacted");
   }
 
