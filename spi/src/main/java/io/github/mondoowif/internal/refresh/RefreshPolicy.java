@@ -21,12 +21,13 @@ public final class RefreshPolicy {
   public static final Duration CAP_WITH_CREDENTIAL = Duration.ofMinutes(5);
 
   /**
-   * The shortest lifetime a credential may have to be served. Refreshing one that lives less would cost
-   * about as many exchanges as retrying a failing one at the backoff cap ({@link #CAP_WITHOUT_CREDENTIAL}),
-   * and one that lives a second would be refreshed every second by every JVM: such a credential is
-   * treated as a failed exchange, and backed off from.
+   * The shortest lifetime a credential may have to be served: ten backoff steps. Below it, the refresh at
+   * two thirds of the lifetime would come every few seconds from every JVM, for as long as the STS issues
+   * such credentials, and a certificate valid for one second would be refreshed every second. Such a
+   * credential is treated as a failed exchange, and backed off from. Short bindings above it (tens of
+   * seconds) are served and refreshed as usual.
    */
-  public static final Duration MIN_LIFETIME = CAP_WITHOUT_CREDENTIAL;
+  public static final Duration MIN_LIFETIME = BACKOFF_BASE.multipliedBy(10);
 
   /**
    * How far the wall clock may step back behind a credential's obtainedAt before its schedule is no longer

@@ -435,7 +435,7 @@ class RefreshingCredentialSourceTest {
     RefreshingCredentialSource source = source(exchanger, scheduler);
 
     assertThatThrownBy(source::get).isInstanceOf(CredentialUnavailableException.class)
-        .hasMessageContaining("valid for only 1s").hasMessageContaining("less than the 30s minimum");
+        .hasMessageContaining("valid for only 1s").hasMessageContaining("less than the 10s minimum");
     for (int i = 0; i < 600; i++) {
       scheduler.advance(Duration.ofSeconds(1));
       assertThat(source.peek()).isNull();
