@@ -2,6 +2,7 @@ package io.github.mondoowif.internal.azure;
 
 import io.github.mondoowif.MondooWifConfig;
 import io.github.mondoowif.internal.ProviderRuntime;
+import io.github.mondoowif.internal.discovery.ProbeMemory;
 import io.github.mondoowif.internal.http.Bodies;
 import io.github.mondoowif.internal.http.HttpResult;
 import io.github.mondoowif.internal.http.MetadataCall;
@@ -30,22 +31,9 @@ public final class ImdsProvider implements CredentialProvider, AzureSource {
   static final String TEST_HOST_PROPERTY = "mondoo.wif.internal.imds-default-host";
   static final String PATH = "/metadata/identity/oauth2/token";
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
-  /** A negative probe is remembered briefly, never forever: the endpoint may appear later. */
-  private static final Duration PROBE_MEMORY = Duration.ofSeconds(30);
 
-  private volatile ProbeResult lastProbe;
+  private final ProbeMemory probes = new ProbeMemory();
 
-  private static final class ProbeResult {
-    final String host;
-    final Instant at;
-    final Applicability result;
-
-    ProbeResult(String host, Instant at, Applicability result) {
-      this.host = host;
-      this.at = at;
-      this.result = result;
-    }
-  }
 
   @Override
   public String name() {
@@ -70,14 +58,8 @@ public final class ImdsProvider implements CredentialProvider, AzureSource {
   @Override
   public Applicability applicability(ProviderContext context) {
     String host = host(context);
-    Instant now = Instant.now(context.clock());
-    ProbeResult last = lastProbe;
-    if (last != null && last.host.equals(host) && Duration.between(last.at, now).compareTo(PROBE_MEMORY) < 0) {
-      return last.result;
-    }
-    Applicability result = probe(ProviderRuntime.of(context), host);
-    lastProbe = new ProbeResult(host, now, result);
-    return result;
+    ProviderRuntime rt = ProviderRuntime.of(context);
+    return probes.answer(host, context.clock(), h -> probe(rt, h));
   }
 
   private static Applicability probe(ProviderRuntime rt, String host) {

@@ -1,6 +1,7 @@
 package io.github.mondoowif.internal.gcp;
 
 import io.github.mondoowif.internal.ProviderRuntime;
+import io.github.mondoowif.internal.discovery.ProbeMemory;
 import io.github.mondoowif.internal.Secrets;
 import io.github.mondoowif.internal.http.Bodies;
 import io.github.mondoowif.internal.http.HttpResult;
@@ -14,7 +15,6 @@ import io.github.mondoowif.spi.SubjectToken;
 import io.github.mondoowif.spi.TokenSourceException;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -41,22 +41,10 @@ public final class GcpProvider implements CredentialProvider {
   static final String IDENTITY_PATH = "/computeMetadata/v1/instance/service-accounts/default/identity";
   private static final Duration PROBE_CONNECT = Duration.ofMillis(500);
   private static final Duration PROBE_TOTAL = Duration.ofSeconds(1);
-  private static final Duration PROBE_MEMORY = Duration.ofSeconds(30);
 
   private final String defaultHost;
-  private volatile ProbeResult lastProbe;
+  private final ProbeMemory probes = new ProbeMemory();
 
-  private static final class ProbeResult {
-    final String host;
-    final Instant at;
-    final Applicability result;
-
-    ProbeResult(String host, Instant at, Applicability result) {
-      this.host = host;
-      this.at = at;
-      this.result = result;
-    }
-  }
 
   /**
    * Probes the metadata server's link-local address, or the {@code host[:port]} in the system property
@@ -108,14 +96,8 @@ public final class GcpProvider implements CredentialProvider {
       return Applicability.applicable("GCE_METADATA_HOST is set (" + configured.trim() + ")");
     }
     String host = host(context);
-    Instant now = Instant.now(context.clock());
-    ProbeResult last = lastProbe;
-    if (last != null && last.host.equals(host) && Duration.between(last.at, now).compareTo(PROBE_MEMORY) < 0) {
-      return last.result;
-    }
-    Applicability result = probe(ProviderRuntime.of(context), host);
-    lastProbe = new ProbeResult(host, now, result);
-    return result;
+    ProviderRuntime rt = ProviderRuntime.of(context);
+    return probes.answer(host, context.clock(), h -> probe(rt, h));
   }
 
   private static Applicability probe(ProviderRuntime rt, String host) {
