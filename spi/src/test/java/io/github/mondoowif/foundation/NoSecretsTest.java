@@ -1,5 +1,6 @@
 package io.github.mondoowif.foundation;
 
+import io.github.mondoowif.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -11,7 +12,6 @@ import io.github.mondoowif.MondooCredential;
 import io.github.mondoowif.MondooCredentials;
 import io.github.mondoowif.MondooWifConfig;
 import io.github.mondoowif.MondooWifException;
-import io.github.mondoowif.foundation.Recording.CapturedLog;
 import io.github.mondoowif.foundation.Recording.RecordingSleeper;
 import io.github.mondoowif.internal.http.HttpClients;
 import io.github.mondoowif.internal.sts.StsClient;
@@ -51,7 +51,7 @@ class NoSecretsTest {
 
   @StartStop final MockWebServer azure = new MockWebServer();
   @StartStop final MockWebServer sts = new MockWebServer();
-  CapturedLog log;
+  LogCapture log;
   final List<String> observed = new ArrayList<>();
 
   @BeforeAll
@@ -66,7 +66,7 @@ class NoSecretsTest {
 
   @BeforeEach
   void captureLog() {
-    log = new CapturedLog();
+    log = new LogCapture();
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package io.github.mondoowif.foundation;
 
+import io.github.mondoowif.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -8,7 +9,6 @@ import io.github.mondoowif.ConfigException;
 import io.github.mondoowif.MondooCredentials;
 import io.github.mondoowif.MondooWifConfig;
 import io.github.mondoowif.NoProviderException;
-import io.github.mondoowif.foundation.Recording.CapturedLog;
 import io.github.mondoowif.internal.ProviderRuntime;
 import io.github.mondoowif.internal.discovery.ProviderRegistry;
 import io.github.mondoowif.spi.Applicability;
@@ -121,10 +121,10 @@ class ProviderDiscoveryTest {
 
   @Test
   void load_problems_areLoggedAsWarnings() {
-    try (CapturedLog log = new CapturedLog()) {
+    try (LogCapture log = new LogCapture()) {
       ProviderRegistry.load(loader);
 
-      assertThat(log.records).filteredOn(r -> r.getLevel() == java.util.logging.Level.WARNING)
+      assertThat(log.records()).filteredOn(r -> r.getLevel() == java.util.logging.Level.WARNING)
           .extracting(java.util.logging.LogRecord::getMessage)
           .anySatisfy(m -> assertThat(m).startsWith("credential provider skipped: ").contains("NameThrows"))
           .hasSize(8);

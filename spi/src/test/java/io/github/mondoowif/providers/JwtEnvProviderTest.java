@@ -1,5 +1,6 @@
 package io.github.mondoowif.providers;
 
+import io.github.mondoowif.testing.LogCapture;
 import static io.github.mondoowif.providers.ProviderTesting.NOW;
 import static io.github.mondoowif.providers.ProviderTesting.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +75,7 @@ class JwtEnvProviderTest {
 
   @Test
   void fetchToken_twice_warnsOnceThatItCannotRefreshWithoutShowingTheToken() throws Exception {
-    try (ProviderTesting.CapturedLog log = new ProviderTesting.CapturedLog()) {
+    try (LogCapture log = new LogCapture()) {
       provider.fetchToken(runtime(Map.of("JWT_TOKEN", ENV_TOKEN)));
       provider.fetchToken(runtime(Map.of("JWT_TOKEN", ENV_TOKEN)));
 

@@ -16,10 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /** Shared set-up for the provider tests: a fixed clock, a fast retry policy, a recording sleeper, logs. */
 final class ProviderTesting {
@@ -94,53 +90,4 @@ final class ProviderTesting {
     }
   }
 
-  /** Captures what the library logs through System.Logger (backed by java.util.logging in tests). */
-  static final class CapturedLog implements AutoCloseable {
-    private final Logger logger = Logger.getLogger("io.github.mondoowif");
-    final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-    private final Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-
-    CapturedLog() {
-      handler.setLevel(Level.ALL);
-      logger.addHandler(handler);
-    }
-
-    List<String> messages(Level level) {
-      List<String> out = new ArrayList<>();
-      synchronized (records) {
-        for (LogRecord r : records) {
-          if (r.getLevel().equals(level)) {
-            out.add(r.getMessage());
-          }
-        }
-      }
-      return out;
-    }
-
-    String all() {
-      StringBuilder sb = new StringBuilder();
-      synchronized (records) {
-        for (LogRecord r : records) {
-          sb.append(r.getMessage()).append('\n');
-        }
-      }
-      return sb.toString();
-    }
-
-    @Override
-    public void close() {
-      logger.removeHandler(handler);
-    }
-  }
 }

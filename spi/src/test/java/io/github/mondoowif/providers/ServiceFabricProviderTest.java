@@ -1,5 +1,6 @@
 package io.github.mondoowif.providers;
 
+import io.github.mondoowif.testing.LogCapture;
 import static io.github.mondoowif.providers.ProviderTesting.NOW;
 import static io.github.mondoowif.providers.ProviderTesting.config;
 import static io.github.mondoowif.providers.ProviderTesting.runtime;
@@ -202,7 +203,7 @@ class ServiceFabricProviderTest {
         .body(sfBody(ProviderTesting.azureToken(), NOW.plusSeconds(7200).getEpochSecond())).build());
     var config = ProviderTesting.config(b -> b.setting("azure.client-id", "uami-client"));
 
-    try (ProviderTesting.CapturedLog log = new ProviderTesting.CapturedLog()) {
+    try (LogCapture log = new LogCapture()) {
       provider.fetchToken(runtime(config, env(thumbprint)));
       provider.fetchToken(runtime(config, env(thumbprint)));
 

@@ -1,5 +1,6 @@
 package io.github.mondoowif.internal.refresh;
 
+import io.github.mondoowif.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -231,7 +232,7 @@ class RefreshAgainstServersTest {
 
       assertThat(first.expiresAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
       assertThat(source.status().refreshCount).isEqualTo(3);
-      assertThat(log.at(java.util.logging.Level.WARNING)).singleElement().asString()
+      assertThat(log.messages(java.util.logging.Level.WARNING)).singleElement().asString()
           .contains("certificate expired at " + T0.minus(Duration.ofMinutes(5)), "the host's clock is probably ahead",
               "mondoo.wif.credential-lifetime = 1h (default)");
     }

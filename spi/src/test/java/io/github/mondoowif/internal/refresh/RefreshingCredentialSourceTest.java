@@ -1,5 +1,6 @@
 package io.github.mondoowif.internal.refresh;
 
+import io.github.mondoowif.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -305,11 +306,11 @@ class RefreshingCredentialSourceTest {
       exchanger.then(ScriptedExchanger.issuing(clock, HOUR));
       scheduler.advanceTo(scheduler.nextTimerAt());
 
-      assertThat(log.at(Level.WARNING)).hasSize(1);
-      assertThat(log.at(Level.WARNING).get(0))
+      assertThat(log.messages(Level.WARNING)).hasSize(1);
+      assertThat(log.messages(Level.WARNING).get(0))
           .contains("'test'", "fake-source", "1 consecutive failure", "HTTP 503", "still serving");
-      assertThat(log.at(Level.INFO)).hasSize(1);
-      assertThat(log.at(Level.INFO).get(0)).contains("recovered after 8 consecutive failures");
+      assertThat(log.messages(Level.INFO)).hasSize(1);
+      assertThat(log.messages(Level.INFO).get(0)).contains("recovered after 8 consecutive failures");
     }
   }
 
@@ -323,9 +324,9 @@ class RefreshingCredentialSourceTest {
       exchanger.then(ScriptedExchanger.failing(new MondooWifException("STS unavailable")));
       scheduler.advanceTo(source.expiredAtMillis() + Duration.ofMinutes(30).toMillis());
 
-      assertThat(log.at(Level.WARNING)).hasSize(2);
-      assertThat(log.at(Level.WARNING).get(1)).contains("no longer served");
-      assertThat(log.at(Level.INFO)).isEmpty();
+      assertThat(log.messages(Level.WARNING)).hasSize(2);
+      assertThat(log.messages(Level.WARNING).get(1)).contains("no longer served");
+      assertThat(log.messages(Level.INFO)).isEmpty();
     }
   }
 
@@ -578,7 +579,7 @@ class RefreshingCredentialSourceTest {
       scheduler.advanceTo(source.staleAtMillis());
 
       assertThat(heard).containsExactly("a", "b", "c", "a", "b", "c");
-      assertThat(log.at(Level.WARNING)).hasSize(2).allMatch(m -> m.contains("listener") && m.contains("unaffected"));
+      assertThat(log.messages(Level.WARNING)).hasSize(2).allMatch(m -> m.contains("listener") && m.contains("unaffected"));
     }
   }
 
