@@ -3,13 +3,11 @@ package io.github.mondoowif.internal.azure;
 import io.github.mondoowif.MondooWifConfig;
 import io.github.mondoowif.internal.ConfigKeys;
 import io.github.mondoowif.internal.ProviderRuntime;
-import io.github.mondoowif.internal.http.HttpResult;
 import io.github.mondoowif.spi.Applicability;
 import io.github.mondoowif.spi.CredentialProvider;
 import io.github.mondoowif.spi.ProviderContext;
 import io.github.mondoowif.spi.SubjectToken;
 import io.github.mondoowif.spi.TokenSourceException;
-import java.time.Instant;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
@@ -71,10 +69,6 @@ public final class AppService2017Provider implements CredentialProvider, AzureSo
     HttpUrl built = url.build();
     Request request = new Request.Builder().url(built).header("secret", secret).get().build();
     String describe = AzureEndpoints.describe("GET", built);
-    HttpResult result = rt.metadataCall().execute(NAME, request, describe);
-    if (!result.successful()) {
-      throw AzureErrors.failure(NAME, describe, result, "resource " + config.azureResource(), identity.describe());
-    }
-    return AzureTokenResponse.parse(NAME, describe, result.body, Instant.now(context.clock()));
+    return AzureTokenResponse.fetch(rt, NAME, request, describe, config.azureResource(), identity.describe());
   }
 }

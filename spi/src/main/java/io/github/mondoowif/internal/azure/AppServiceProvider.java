@@ -2,13 +2,11 @@ package io.github.mondoowif.internal.azure;
 
 import io.github.mondoowif.MondooWifConfig;
 import io.github.mondoowif.internal.ProviderRuntime;
-import io.github.mondoowif.internal.http.HttpResult;
 import io.github.mondoowif.spi.Applicability;
 import io.github.mondoowif.spi.CredentialProvider;
 import io.github.mondoowif.spi.ProviderContext;
 import io.github.mondoowif.spi.SubjectToken;
 import io.github.mondoowif.spi.TokenSourceException;
-import java.time.Instant;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
@@ -63,11 +61,7 @@ public final class AppServiceProvider implements CredentialProvider, AzureSource
     HttpUrl built = url.build();
     Request request = new Request.Builder().url(built).header("X-IDENTITY-HEADER", secret).get().build();
     String describe = AzureEndpoints.describe("GET", built);
-    HttpResult result = rt.metadataCall().execute(NAME, request, describe);
-    if (!result.successful()) {
-      throw AzureErrors.failure(NAME, describe, result, "resource " + config.azureResource(), identity.describe());
-    }
-    return AzureTokenResponse.parse(NAME, describe, result.body, Instant.now(context.clock()));
+    return AzureTokenResponse.fetch(rt, NAME, request, describe, config.azureResource(), identity.describe());
   }
 
   private static String parameter(ManagedIdentity.Selector selector) {

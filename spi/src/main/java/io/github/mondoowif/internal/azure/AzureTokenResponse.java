@@ -1,6 +1,8 @@
 package io.github.mondoowif.internal.azure;
 
+import io.github.mondoowif.internal.ProviderRuntime;
 import io.github.mondoowif.internal.Secrets;
+import io.github.mondoowif.internal.http.HttpResult;
 import io.github.mondoowif.internal.json.Json;
 import io.github.mondoowif.internal.json.MalformedJsonException;
 import io.github.mondoowif.internal.jwt.JwtClaims;
@@ -10,6 +12,7 @@ import io.github.mondoowif.spi.TokenSourceException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import okhttp3.Request;
 
 /**
  * Reads the JSON every Azure token source answers with ({@code access_token} plus an expiry in one of many
@@ -52,6 +55,22 @@ public final class AzureTokenResponse {
       exp = Expiries.parseRelative(json.get("expires_in"), now);
     }
     return SubjectToken.of(jwt, exp);
+  }
+
+  /**
+   * Sends a managed-identity token request with the retry table and reads the answer: the token, or a
+   * failure that names the endpoint, the status, what was asked for and which identity.
+   *
+   * @param resource the Entra resource requested
+   * @param identity which identity was asked for, as {@link ManagedIdentity#describe()} words it
+   */
+  public static SubjectToken fetch(ProviderRuntime rt, String source, Request request, String describe,
+      String resource, String identity) throws TokenSourceException {
+    HttpResult result = rt.metadataCall().execute(source, request, describe);
+    if (!result.successful()) {
+      throw AzureErrors.failure(source, describe, result, "resource " + resource, identity);
+    }
+    return parse(source, describe, result.body, Instant.now(rt.clock()));
   }
 
   /**

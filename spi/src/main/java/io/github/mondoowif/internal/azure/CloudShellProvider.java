@@ -1,13 +1,11 @@
 package io.github.mondoowif.internal.azure;
 
 import io.github.mondoowif.internal.ProviderRuntime;
-import io.github.mondoowif.internal.http.HttpResult;
 import io.github.mondoowif.spi.Applicability;
 import io.github.mondoowif.spi.CredentialProvider;
 import io.github.mondoowif.spi.ProviderContext;
 import io.github.mondoowif.spi.SubjectToken;
 import io.github.mondoowif.spi.TokenSourceException;
-import java.time.Instant;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -62,10 +60,6 @@ public final class CloudShellProvider implements CredentialProvider, AzureSource
         .post(new FormBody.Builder().add("resource", resource).build())
         .build();
     String describe = "POST " + url.newBuilder().query(null).build();
-    HttpResult result = rt.metadataCall().execute(NAME, request, describe);
-    if (!result.successful()) {
-      throw AzureErrors.failure(NAME, describe, result, "resource " + resource, "system identity");
-    }
-    return AzureTokenResponse.parse(NAME, describe, result.body, Instant.now(context.clock()));
+    return AzureTokenResponse.fetch(rt, NAME, request, describe, resource, "system identity");
   }
 }

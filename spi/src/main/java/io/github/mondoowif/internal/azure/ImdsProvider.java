@@ -4,7 +4,6 @@ import io.github.mondoowif.MondooWifConfig;
 import io.github.mondoowif.internal.ProviderRuntime;
 import io.github.mondoowif.internal.discovery.ProbeMemory;
 import io.github.mondoowif.internal.http.Bodies;
-import io.github.mondoowif.internal.http.HttpResult;
 import io.github.mondoowif.internal.http.MetadataCall;
 import io.github.mondoowif.spi.Applicability;
 import io.github.mondoowif.spi.CredentialProvider;
@@ -13,7 +12,6 @@ import io.github.mondoowif.spi.SubjectToken;
 import io.github.mondoowif.spi.TokenSourceException;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -107,11 +105,7 @@ public final class ImdsProvider implements CredentialProvider, AzureSource {
     HttpUrl built = url.build();
     Request request = new Request.Builder().url(built).header("Metadata", "true").get().build();
     String describe = "GET " + base;
-    HttpResult result = rt.metadataCall().execute(NAME, request, describe);
-    if (!result.successful()) {
-      throw AzureErrors.failure(NAME, describe, result, "resource " + config.azureResource(), identity.describe());
-    }
-    return AzureTokenResponse.parse(NAME, describe, result.body, Instant.now(context.clock()));
+    return AzureTokenResponse.fetch(rt, NAME, request, describe, config.azureResource(), identity.describe());
   }
 
   private static String parameter(ManagedIdentity.Selector selector) {
