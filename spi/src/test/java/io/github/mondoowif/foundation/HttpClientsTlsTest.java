@@ -30,7 +30,7 @@ import okhttp3.Request;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which clients initialise TLS: OkHttp builds a TLS socket factory (hundreds of milliseconds on a cold JVM)
+ * Which clients initialise TLS, and which pool connections: OkHttp builds a TLS socket factory (hundreds of milliseconds on a cold JVM)
  * whenever a client with a TLS connection spec is built, so only clients for https endpoints may have one.
  */
 class HttpClientsTlsTest {
@@ -85,6 +85,25 @@ class HttpClientsTlsTest {
 
     assertThat(result.status).isEqualTo(200);
     assertThat(server.takeRequest().getUrl().encodedPath()).isEqualTo("/token");
+  }
+
+  @Test
+  void exchangeClients_keepNoIdleConnection_apiClientPools() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
+    server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
+    OkHttpClient metadata = HttpClients.metadata(Duration.ofSeconds(5));
+    OkHttpClient sts = HttpClients.sts(Duration.ofSeconds(5), server.url("/").toString());
+
+    try (var r = metadata.newCall(new Request.Builder().url(server.url("/token")).build()).execute()) {
+      assertThat(r.body().string()).isEqualTo("{}");
+    }
+    try (var r = sts.newCall(new Request.Builder().url(server.url("/sts")).build()).execute()) {
+      assertThat(r.body().string()).isEqualTo("{}");
+    }
+
+    assertThat(metadata.connectionPool().idleConnectionCount()).isZero();
+    assertThat(sts.connectionPool()).isSameAs(metadata.connectionPool());
+    assertThat(HttpClients.sts(Duration.ofSeconds(5)).connectionPool()).isNotSameAs(metadata.connectionPool());
   }
 
   /** A custom https metadata endpoint gets a TLS handshake (refused here: its certificate is self-signed). */

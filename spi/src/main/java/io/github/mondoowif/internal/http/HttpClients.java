@@ -4,6 +4,8 @@ import java.net.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
 
@@ -17,6 +19,11 @@ import okhttp3.OkHttpClient;
  * a client with a TLS connection spec is <em>built</em>, even if it never makes an https call; metadata
  * endpoints are plain http by specification (IMDS, Cloud Shell, App Service, Arc, GCP), so they never pay
  * for it. Clients for https endpoints add the TLS specs, and pay for TLS when they are built.
+ *
+ * <p>The exchange's clients (metadata, and the STS of {@link #sts(Duration, String)}) keep no idle
+ * connections: they call once per token or credential lifetime, long after any keep-alive, and a pooled
+ * connection would only hold a socket and OkHttp's pool-cleaner thread for five minutes after every
+ * exchange. The API client ({@link #sts(Duration)}) keeps OkHttp's default pool.
  */
 public final class HttpClients {
   private static final Duration METADATA_CONNECT = Duration.ofSeconds(1);
@@ -26,6 +33,7 @@ public final class HttpClients {
   private static final List<ConnectionSpec> CLEARTEXT_ONLY = List.of(ConnectionSpec.CLEARTEXT);
 
   private static volatile OkHttpClient base;
+  private static volatile ConnectionPool noIdle;
 
   private HttpClients() {}
 
@@ -41,6 +49,7 @@ public final class HttpClients {
               .followSslRedirects(false)
               .retryOnConnectionFailure(false)
               .build();
+          noIdle = new ConnectionPool(0, 1, TimeUnit.SECONDS);
           base = b;
         }
       }
@@ -54,6 +63,7 @@ public final class HttpClients {
    */
   public static OkHttpClient metadata(Duration requestTimeout) {
     return base().newBuilder()
+        .connectionPool(noIdle)
         .proxy(Proxy.NO_PROXY)
         .connectTimeout(min(METADATA_CONNECT, requestTimeout))
         .readTimeout(requestTimeout)
@@ -62,21 +72,27 @@ public final class HttpClients {
         .build();
   }
 
-  /** For Mondoo's STS and API and other https endpoints: the application's proxy, 5 s connect, TLS. */
+  /**
+   * For Mondoo's API and other https endpoints (workload identity, GitHub): the application's proxy, 5 s
+   * connect, TLS, OkHttp's connection pool.
+   */
   public static OkHttpClient sts(Duration requestTimeout) {
-    return sts(requestTimeout, true);
+    return sts(requestTimeout, true, false);
   }
 
   /**
-   * For Mondoo's STS at {@code universeDomain}: TLS only when it is not a plain {@code http://} URL (a
-   * local or test STS then costs no TLS initialisation at all).
+   * For the exchange at Mondoo's STS at {@code universeDomain}: as {@link #sts(Duration)}, but TLS only when
+   * the domain is not a plain {@code http://} URL (a local or test STS then costs no TLS initialisation at
+   * all), and no idle connections.
    */
   public static OkHttpClient sts(Duration requestTimeout, String universeDomain) {
-    return sts(requestTimeout, !isPlainHttp(universeDomain));
+    return sts(requestTimeout, !isPlainHttp(universeDomain), true);
   }
 
-  private static OkHttpClient sts(Duration requestTimeout, boolean tls) {
-    return base().newBuilder()
+  private static OkHttpClient sts(Duration requestTimeout, boolean tls, boolean exchange) {
+    OkHttpClient b = base();
+    return b.newBuilder()
+        .connectionPool(exchange ? noIdle : b.connectionPool())
         .connectionSpecs(tls ? TLS_AND_CLEARTEXT : CLEARTEXT_ONLY)
         .connectTimeout(min(STS_CONNECT, requestTimeout))
         .readTimeout(requestTimeout)
