@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Child {
   static final Path JAVA = Paths.get(System.getProperty("java.home"), "bin", "java");
-  private static final long TIMEOUT_SECONDS = 60;
+  private static final long TIMEOUT_SECONDS = 120;
 
   final String label;
   private final List<String> command;

@@ -35,6 +35,8 @@ final class Fakes implements AutoCloseable {
   final AtomicInteger tokenRequests = new AtomicInteger();
   final AtomicInteger stsRequests = new AtomicInteger();
   final AtomicInteger rejected = new AtomicInteger();
+  /** How long the STS takes to answer: the herd makes the exchange outlast waking up 1000 threads. */
+  volatile long stsDelayMillis;
 
   private final byte[] tokenBody = FakeMondoo.imdsResponse(token, RESOURCE, Instant.now().plus(1, ChronoUnit.DAYS))
       .getBytes(StandardCharsets.UTF_8);
@@ -85,6 +87,14 @@ final class Fakes implements AutoCloseable {
   private void sts(HttpExchange x) throws IOException {
     String body = read(x);
     stsRequests.incrementAndGet();
+    long delay = stsDelayMillis;
+    if (delay > 0) {
+      try {
+        Thread.sleep(delay); // a slow STS, on this fake's own thread
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (!"POST".equals(x.getRequestMethod()) || !body.contains(token) || !body.contains(FakeMondoo.SPACE)) {
       reject(x, "{\"code\":16,\"message\":\"invalid token\"}");
       return;

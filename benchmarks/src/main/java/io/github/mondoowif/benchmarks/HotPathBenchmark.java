@@ -3,6 +3,7 @@ package io.github.mondoowif.benchmarks;
 import io.github.mondoowif.MondooCredential;
 import io.github.mondoowif.MondooCredentials;
 import io.github.mondoowif.MondooWifException;
+import io.github.mondoowif.internal.AgentHandoff;
 import io.github.mondoowif.testing.FakeMondoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,12 @@ public class HotPathBenchmark {
   @Benchmark
   public MondooCredential instanceCredential() throws MondooWifException {
     return instance.credential();
+  }
+
+  /** The first step of the static {@code get()}: is a {@code -javaagent} serving this JVM? */
+  @Benchmark
+  public boolean agentCheck() {
+    return AgentHandoff.active();
   }
 
   /** The floor: what any cache that checks nothing costs. */
