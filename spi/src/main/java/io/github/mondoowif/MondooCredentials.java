@@ -73,7 +73,7 @@ public final class MondooCredentials implements AutoCloseable {
     ProviderRuntime runtime = ProviderRuntime.builder(b.config).env(b.env).clock(b.clock).build();
     ProviderRegistry registry =
         b.providers != null ? ProviderRegistry.of(b.providers) : ProviderRegistry.load(b.classLoader);
-    StsClient sts = new StsClient(HttpClients.sts(b.config.requestTimeout()), Sleeper.SYSTEM, b.clock,
+    StsClient sts = new StsClient(HttpClients.sts(b.config.requestTimeout(), b.config.universeDomain()), Sleeper.SYSTEM, b.clock,
         () -> ThreadLocalRandom.current().nextDouble());
     this.exchange = new CredentialExchange(runtime, registry, sts);
     String name = b.name != null ? b.name : nameFor(b.config);

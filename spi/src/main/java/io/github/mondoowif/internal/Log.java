@@ -79,6 +79,11 @@ public final class Log {
     logger().log(Level.WARNING, message);
   }
 
+  /** Whether {@link #debug} would print: check it before building a costly message. */
+  public static boolean debugEnabled() {
+    return logger().isLoggable(Level.DEBUG);
+  }
+
   public static void debug(String message) {
     Logger l = logger();
     if (l.isLoggable(Level.DEBUG)) {

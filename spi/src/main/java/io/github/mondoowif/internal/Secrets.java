@@ -71,7 +71,7 @@ public final class Secrets {
     if (text == null) {
       return null;
     }
-    return TOKENISH.matcher(text).replaceAll(m -> secretShaped(m.group())
+    return Tokenish.PATTERN.matcher(text).replaceAll(m -> secretShaped(m.group())
         ? "<redacted sha256=" + fingerprint(m.group()) + ">"
         : java.util.regex.Matcher.quoteReplacement(m.group()));
   }
@@ -108,7 +108,10 @@ public final class Secrets {
     return letter && digit && dashes <= 2;
   }
 
-  private static final java.util.regex.Pattern TOKENISH =
-      java.util.regex.Pattern.compile(
-          "eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.?[A-Za-z0-9_-]*|[A-Za-z0-9+/_-]{40,}={0,2}");
+  /** Compiled on first redaction, not when a fingerprint (the common use) loads this class. */
+  private static final class Tokenish {
+    static final java.util.regex.Pattern PATTERN =
+        java.util.regex.Pattern.compile(
+            "eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.?[A-Za-z0-9_-]*|[A-Za-z0-9+/_-]{40,}={0,2}");
+  }
 }

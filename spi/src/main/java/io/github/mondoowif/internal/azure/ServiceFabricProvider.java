@@ -3,6 +3,7 @@ package io.github.mondoowif.internal.azure;
 import io.github.mondoowif.MondooWifConfig;
 import io.github.mondoowif.internal.Log;
 import io.github.mondoowif.internal.ProviderRuntime;
+import io.github.mondoowif.internal.http.HttpClients;
 import io.github.mondoowif.internal.http.HttpResult;
 import io.github.mondoowif.internal.http.MetadataCall;
 import io.github.mondoowif.spi.Applicability;
@@ -121,6 +122,7 @@ public final class ServiceFabricProvider implements CredentialProvider, AzureSou
       throw new TokenSourceException(NAME, null, 0, false, "cannot set up TLS: " + e, e);
     }
     return rt.metadataHttp().newBuilder()
+        .connectionSpecs(HttpClients.TLS_AND_CLEARTEXT) // the metadata client itself is plain http only
         .sslSocketFactory(tls.getSocketFactory(), trust)
         .hostnameVerifier((host, session) -> true)
         .followRedirects(false)

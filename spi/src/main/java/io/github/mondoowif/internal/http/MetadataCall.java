@@ -38,6 +38,8 @@ public final class MetadataCall {
    * @param describe the request as it may be shown: method and URL without secrets
    */
   public HttpResult execute(String source, Request request, String describe) throws TokenSourceException {
+    // Metadata endpoints are plain http by specification; an https one (a custom endpoint) pays for TLS here.
+    OkHttpClient client = request.isHttps() ? HttpClients.withTls(this.client) : this.client;
     int attempt = 0;
     int transientFailures = 0;
     Duration goneWaited = Duration.ZERO;

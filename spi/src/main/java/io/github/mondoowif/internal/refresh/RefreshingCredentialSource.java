@@ -402,8 +402,9 @@ public final class RefreshingCredentialSource implements AutoCloseable {
         Log.stateChange(Level.INFO, "Mondoo credential '" + name + "' (" + c.provider() + "): refresh recovered after "
             + prev.failures + " consecutive failure" + (prev.failures == 1 ? "" : "s") + "; new credential "
             + describe(c));
-      } else {
-        // Quiet while things work: the provider and expiry are in JMX, providerName() and DEBUG.
+      } else if (Log.debugEnabled()) {
+        // Quiet while things work: the provider and expiry are in JMX, providerName() and DEBUG. Only built
+        // when printed: formatting the expiry loads java.time.format, tens of ms on the first exchange.
         Log.debug("Mondoo credential '" + name + "' " + (prev.refreshCount == 0 ? "obtained" : "refreshed") + " via "
             + c.provider() + ": " + describe(c));
       }

@@ -19,14 +19,20 @@ public final class Expiries {
   /** Above this, a number is epoch milliseconds: 1e11 seconds is the year 5138. */
   private static final long MILLIS_THRESHOLD = 100_000_000_000L;
 
-  private static final List<DateTimeFormatter> US_DATES =
-      List.of(
-          usDate("M/d/yyyy H:mm:ss XXX"),
-          usDate("M/d/yyyy h:mm:ss a XXX"),
-          usDate("M/d/yyyy H:mm:ss xx"),
-          usDate("M/d/yyyy h:mm:ss a xx"));
-
   private Expiries() {}
+
+  /**
+   * Built on first use: only the 2017 App Service answers need them, and building formatters loads
+   * {@code java.time.format} (tens of milliseconds on a cold JVM) for every Azure token otherwise.
+   */
+  private static final class UsDates {
+    static final List<DateTimeFormatter> ALL =
+        List.of(
+            usDate("M/d/yyyy H:mm:ss XXX"),
+            usDate("M/d/yyyy h:mm:ss a XXX"),
+            usDate("M/d/yyyy H:mm:ss xx"),
+            usDate("M/d/yyyy h:mm:ss a xx"));
+  }
 
   private static DateTimeFormatter usDate(String pattern) {
     return new DateTimeFormatterBuilder()
@@ -72,7 +78,7 @@ public final class Expiries {
     } catch (DateTimeParseException ignored) {
       // try the next form
     }
-    for (DateTimeFormatter f : US_DATES) {
+    for (DateTimeFormatter f : UsDates.ALL) {
       try {
         return OffsetDateTime.parse(s, f).toInstant();
       } catch (DateTimeParseException ignored) {
