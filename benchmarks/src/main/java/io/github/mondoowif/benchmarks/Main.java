@@ -32,20 +32,21 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every benchmark of issue 8 against loopback fakes it starts and stops itself, and prints one
- * report (also written to {@code bench.out}). Started by {@code benchmarks/run.sh}, which passes the class
- * paths as system properties:
+ * report (also written to {@code bench.out}). Started by {@code benchmarks/run.sh}, which passes:
  *
  * <ul>
- *   <li>{@code bench.classes}: the child apps; {@code bench.cp.library}: the library and its dependencies;
- *       {@code bench.cp.azure}: azure-identity, its dependencies and OkHttp; {@code bench.agent}: the agent jar
+ *   <li>{@code bench.target}: {@code benchmarks/target}, with the child apps in {@code classes} and one class
+ *       path per contestant ({@code cp-library.txt}: the library and its dependencies; {@code cp-azure.txt}:
+ *       azure-identity, its dependencies and OkHttp); {@code bench.agent}: the agent jar
  *   <li>{@code bench.runs} (11): runs per variant of each child-JVM benchmark; {@code bench.sections}
  *       (all): a comma-separated subset of startup, library, hotpath, herd, footprint
  * </ul>
  */
 public final class Main {
-  private static final String CLASSES = required("bench.classes");
-  private static final String CP_LIBRARY = required("bench.cp.library");
-  private static final String CP_AZURE = required("bench.cp.azure");
+  private static final Path TARGET = Paths.get(required("bench.target"));
+  private static final String CLASSES = TARGET.resolve("classes").toString();
+  private static final String CP_LIBRARY = read(TARGET.resolve("cp-library.txt"));
+  private static final String CP_AZURE = read(TARGET.resolve("cp-azure.txt"));
   private static final Path AGENT = Paths.get(required("bench.agent"));
   private static final int RUNS = Integer.getInteger("bench.runs", 11);
   private static final int HERD_THREADS = 1000;
@@ -67,6 +68,7 @@ public final class Main {
     List<String> sections = Arrays.asList(System.getProperty("bench.sections",
         "startup,library,hotpath,herd,footprint").split(","));
     long t0 = System.nanoTime();
+    String loadBefore = loadAverage();
     try (Fakes fakes = new Fakes()) {
       Main m = new Main(fakes);
       if (sections.contains("startup")) {
@@ -84,7 +86,9 @@ public final class Main {
       if (sections.contains("footprint")) {
         m.footprint();
       }
-      StringBuilder out = new StringBuilder();
+      StringBuilder out = new StringBuilder(machine());
+      out.append("- load average (1, 5, 15 min; running processes; last pid) before: ").append(loadBefore)
+          .append("; after: ").append(loadAverage()).append("\n\n");
       out.append("## Goals\n\n| # | measured | result | goal | verdict |\n|---|---|---|---|---|\n");
       for (String[] g : m.goals) {
         out.append("| ").append(String.join(" | ", g)).append(" |\n");
@@ -534,6 +538,48 @@ public final class Main {
   private static void progress(String line) {
     System.out.println("[bench] " + line);
     System.out.flush();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(file + " is missing: run benchmarks/run.sh", e);
+    }
+  }
+
+  /** The machine, as BENCHMARKS.md states it. */
+  private static String machine() {
+    StringBuilder sb = new StringBuilder("## Machine\n\n");
+    sb.append("- CPUs: ").append(Runtime.getRuntime().availableProcessors()).append(" × ")
+        .append(firstLine(Paths.get("/proc/cpuinfo"), "model name")).append('\n');
+    sb.append("- clocksource: ").append(firstLine(
+        Paths.get("/sys/devices/system/clocksource/clocksource0/current_clocksource"), "")).append('\n');
+    sb.append("- memory: ").append(firstLine(Paths.get("/proc/meminfo"), "MemTotal")).append('\n');
+    sb.append("- Java: ").append(System.getProperty("java.vm.name")).append(' ')
+        .append(System.getProperty("java.runtime.version")).append(" (").append(System.getProperty("java.vendor"))
+        .append(")\n");
+    sb.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
+        .append('\n');
+    return sb.toString();
+  }
+
+  private static String loadAverage() {
+    return firstLine(Paths.get("/proc/loadavg"), "");
+  }
+
+  private static String firstLine(Path file, String prefix) {
+    try {
+      for (String line : Files.readAllLines(file)) {
+        if (line.startsWith(prefix)) {
+          int colon = prefix.isEmpty() ? -1 : line.indexOf(':');
+          return line.substring(colon + 1).trim().replaceAll("\\s+", " ");
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or not readable: say so
+    }
+    return "unknown";
   }
 
   private static String required(String property) {
