@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mondoowif.CredentialUnavailableException;
 import io.github.mondoowif.MondooCredential;
 import io.github.mondoowif.testing.FakeMondoo;
-import java.time.Clock;
+import io.github.mondoowif.internal.refresh.FakeClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class AgentHandoffTest {
   private final Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-  private final MutableClock clock = new MutableClock(start);
+  private final FakeClock clock = new FakeClock(start);
   private final Map<String, String> props = new ConcurrentHashMap<>();
   private final List<Duration> sleeps = new ArrayList<>();
   private Runnable onSleep = () -> {};
@@ -165,30 +163,4 @@ class AgentHandoffTest {
     assertThat(handoff.toString()).contains("sha256=" + Secrets.fingerprint(value)).doesNotContain(value);
   }
 
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.mondoowif.testing.FakeMondooApi;
+import io.github.mondoowif.internal.refresh.FakeClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ class WriteCommandTest {
   @Test
   void write_watch_replacesFileAfterRefreshAndStopsCleanly() throws Exception {
     Path target = dir.resolve("mondoo.json");
-    CliRunner.MovableClock clock = new CliRunner.MovableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    FakeClock clock = new FakeClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     fake.clock(clock).credentialLifetime(Duration.ofHours(1));
     AtomicReference<Thread> runner = new AtomicReference<>();
     CompletableFuture<CliRunner.Result> result = CompletableFuture.supplyAsync(() -> {
