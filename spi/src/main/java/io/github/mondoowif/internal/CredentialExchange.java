@@ -105,10 +105,6 @@ public final class CredentialExchange {
     expiredCertificateLast = expired;
   }
 
-  /** Fetch, then exchange. */
-  public MondooCredential exchange() throws MondooWifException {
-    return exchange(fetchToken());
-  }
 
   private String resolveIssuer(CredentialProvider p, SubjectToken token) throws ConfigException {
     String configured = runtime.config().issuer();

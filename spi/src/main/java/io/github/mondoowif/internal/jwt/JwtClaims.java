@@ -100,10 +100,6 @@ public final class JwtClaims {
     return null;
   }
 
-  /** Every claim, for diagnostics. The values are claims, not secrets. */
-  public Map<String, Object> asMap() {
-    return java.util.Collections.unmodifiableMap(claims);
-  }
 
   @Override
   public String toString() {
